@@ -1,0 +1,181 @@
+"""Read a report from a path, bytes or a string, as text.
+
+Encodings are detected at this edge: UTF-8 (with or without BOM), UTF-16 with BOM and
+GB18030 (a superset of GBK and GB2312). HTML becomes its visible text with paragraph
+breaks kept. Word (.docx) and PDF files are recognised by their content and read by
+:mod:`fazhi_nlp.office`.
+
+Examples
+--------
+>>> read_report("<p>一、总体情况</p><script>x()</script><p>特此报告。</p>")
+'一、总体情况\\n特此报告。'
+>>> read_report("2022年工作报告".encode("gb18030"))
+'2022年工作报告'
+"""
+from __future__ import annotations
+
+import os
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Union
+
+from .errors import InputError
+
+Source = Union[str, bytes, os.PathLike]
+
+_PATH_SUFFIXES = (".txt", ".text", ".html", ".htm", ".shtml", ".xhtml", ".md", ".docx", ".pdf")
+_HTML_START = re.compile(r"\A\s*(<!--.*?-->\s*)*<(!doctype\s+html|html|head|body|div|p|meta|table|section|article)\b",
+                         re.IGNORECASE | re.DOTALL)
+_BLOCK_TAGS = frozenset(
+    "address article aside blockquote br dd div dl dt figcaption figure footer form h1 h2 h3 h4 h5 h6 "
+    "header hr li main nav ol p pre section table tbody td th thead tr ul".split())
+_HIDDEN_TAGS = frozenset("script style noscript template head svg iframe object".split())
+
+
+def looks_like_path(text: str) -> bool:
+    """True when a string is meant as a file name rather than report text.
+
+    >>> looks_like_path("reports/2022.txt"), looks_like_path("一、总体情况")
+    (True, False)
+    """
+    if "\n" in text or len(text) > 1024 or not text.strip():
+        return False
+    return text.lower().endswith(_PATH_SUFFIXES) or os.path.exists(text)
+
+
+def read_report(source: Source, *, name: str | None = None) -> str:
+    """Return the text of a report given as a path, raw bytes or a string.
+
+    A string is taken as a path when it looks like one (see :func:`looks_like_path`),
+    otherwise as the report's text. Raises :class:`~fazhi_nlp.errors.InputError` naming the
+    file and what was tried when the input cannot be decoded.
+    """
+    if isinstance(source, os.PathLike) or (isinstance(source, str) and looks_like_path(source)):
+        path = Path(source)
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            raise InputError(f"{path}: no such file") from None
+        except IsADirectoryError:
+            raise InputError(f"{path}: is a directory; pass a file (or use classify_corpus for folders)") from None
+        except OSError as exc:
+            raise InputError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+        return text_from_bytes(data, name=name or str(path))
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        return text_from_bytes(bytes(source), name=name or "<bytes>")
+    if isinstance(source, str):
+        return html_to_text(source) if _HTML_START.match(source) else source
+    raise InputError(f"{name or '<input>'}: expected a path, bytes or str, got {type(source).__name__}")
+
+
+def text_from_bytes(data: bytes, *, name: str = "<bytes>") -> str:
+    """Decode report bytes (plain text, HTML, .docx or PDF) into text."""
+    if data.startswith(b"%PDF-"):
+        from .office import pdf_to_text
+        return pdf_to_text(data, name=name)
+    if data.startswith(b"PK\x03\x04"):
+        from .office import docx_to_text
+        return docx_to_text(data, name=name)
+    text = decode(data, name=name)
+    return html_to_text(text) if _HTML_START.match(text) else text
+
+
+def decode(data: bytes, *, name: str = "<bytes>") -> str:
+    """Decode bytes as UTF-8 (BOM optional), UTF-16 (BOM) or GB18030, refusing binary data.
+
+    >>> decode("法治".encode("utf-8-sig"))
+    '法治'
+    """
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text = _try(data, "utf-16")
+    elif data.startswith(b"\xef\xbb\xbf"):
+        text = _try(data, "utf-8-sig")
+        if text is None:
+            raise InputError(f"{name}: starts with a UTF-8 byte-order mark but {_utf8_problem(data)}")
+    else:
+        text = _try(data, "utf-8")
+        if text is None:
+            if _mostly_utf8(data):
+                raise InputError(f"{name}: looks like UTF-8 but {_utf8_problem(data)}; "
+                                 "the file may be truncated or corrupted")
+            text = _try(data, "gb18030")
+    if text is None:
+        raise InputError(f"{name}: cannot be decoded as text; tried UTF-8, UTF-8 with BOM, "
+                         "UTF-16 with BOM and GB18030/GBK")
+    if _looks_binary(text):
+        raise InputError(f"{name}: looks like a binary file, not a report "
+                         "(many control characters); expected text, HTML, .docx or PDF")
+    return text
+
+
+def _try(data: bytes, encoding: str) -> str | None:
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError:
+        return None
+
+
+def _mostly_utf8(data: bytes) -> bool:
+    text = data.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd")
+    return bad > 0 and bad * 100 < len(text) and sum(ord(c) > 0x2E80 for c in text) > 10 * bad
+
+
+def _utf8_problem(data: bytes) -> str:
+    try:
+        data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        if exc.reason == "unexpected end of data":
+            return f"ends in the middle of a character (byte {exc.start}, line {line})"
+        return f"has an invalid byte at offset {exc.start} (line {line})"
+    return "is not valid"
+
+
+def _looks_binary(text: str) -> bool:
+    sample = text[:20000]
+    if "\x00" in sample:
+        return True
+    controls = sum(1 for c in sample if ord(c) < 32 and c not in "\n\r\t\f\v")
+    return controls > max(2, len(sample) // 100)
+
+
+class _VisibleText(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.hidden = 0
+
+    def handle_starttag(self, tag: str, attrs) -> None:
+        if tag in _HIDDEN_TAGS:
+            self.hidden += 1
+        elif tag in _BLOCK_TAGS:
+            self.parts.append("\n")
+
+    def handle_startendtag(self, tag: str, attrs) -> None:
+        if tag in _BLOCK_TAGS:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _HIDDEN_TAGS:
+            self.hidden = max(0, self.hidden - 1)
+        elif tag in _BLOCK_TAGS:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self.hidden:
+            self.parts.append(re.sub(r"[ \t\r\n]+", " ", data))
+
+
+def html_to_text(html: str) -> str:
+    """Visible text of an HTML page, one block element per line, scripts and styles dropped.
+
+    >>> html_to_text("<div>一、总体<b>情况</b></div><style>p{}</style><br>特此报告。")
+    '一、总体情况\\n特此报告。'
+    """
+    parser = _VisibleText()
+    parser.feed(html)
+    parser.close()
+    lines = (line.strip() for line in "".join(parser.parts).split("\n"))
+    return "\n".join(line for line in lines if line)

@@ -1,0 +1,78 @@
+"""The values that flow through the pipeline: removals, units and reports.
+
+Examples
+--------
+>>> u = Unit(text="特此报告。", kind="sentence", heading_path=(), section="other",
+...          paragraph=0, start=0, end=5, index=0)
+>>> u.heading
+''
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Optional
+
+#: Unit kinds produced by :func:`fazhi_nlp.segment`.
+KINDS = ("heading", "sentence", "clause")
+#: Report sections read from the headings.
+SECTIONS = ("achievements", "responsibility", "problems", "plans", "other")
+
+
+@dataclass(frozen=True)
+class Removal:
+    """One piece of text taken out by a stage, kept so the change can be audited.
+
+    ``line`` is the 1-based line number in the text that stage received.
+    """
+
+    stage: str
+    kind: str
+    text: str
+    line: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A heading, sentence or enumerated clause, with its place in the cleaned text.
+
+    ``text == report_text[start:end]`` always holds.
+    """
+
+    text: str
+    kind: str
+    heading_path: tuple[str, ...]
+    section: str
+    paragraph: int
+    start: int
+    end: int
+    index: int
+
+    @property
+    def heading(self) -> str:
+        """The nearest heading above this unit ('' when there is none)."""
+        return self.heading_path[-1] if self.heading_path else ""
+
+
+@dataclass(frozen=True)
+class Report:
+    """One report after read → clean → dedup → segment.
+
+    ``text`` is the cleaned, deduplicated text the units point into; ``source_text`` is
+    what was read, unchanged, so nothing is ever lost.
+    """
+
+    doc_id: str
+    text: str
+    units: tuple[Unit, ...]
+    title: Optional[str] = None
+    agency: Optional[str] = None
+    year: Optional[int] = None
+    published: Optional[str] = None
+    signed: Optional[str] = None
+    removed: tuple[Removal, ...] = ()
+    source: Optional[str] = None
+    source_text: str = field(default="", repr=False)
+
+    def __len__(self) -> int:
+        return len(self.units)
