@@ -45,6 +45,9 @@ _META_LINE = re.compile(rf"^(?:【)?(?:{_META_KEYS})(?:】)?\s*(?:[:：]|\s|$)")
 _META_EMPTY = re.compile(rf"^(?:【)?(?:{_META_KEYS})(?:】)?\s*[:：]?\s*$")
 _BREADCRUMB = re.compile(r"^(?:当前位置|您当前的位置|您当前位置|您的位置|你的位置|你当前的位置|所在位置|当前页面)\s*[:：]?")
 _CRUMB_SEPARATORS = re.compile(r"\s*(?:>>|>|»|›|→|/|\|)\s*")
+_CRUMB_HOME = re.compile(r"^(?:网站首页|首页|主页|返回首页)\s*(?:>>|>|»|›|→|/|\|)")
+_BRACKETED_META = re.compile(rf"^[（(【\[]\s*(?:{_META_KEYS})\s*[:：][^。]{{0,40}}[）)】\]]$")
+_PAGER = re.compile(r"^(?:第\s*\d+\s*页|共\s*\d+\s*页|上一页|下一页|首页\s+上一页|\d+\s*/\s*\d+\s*页)")
 _WIDGET_TOKENS = re.compile(
     r"分享到|分享|打印本页|打印此页|打印|关闭本页|关闭窗口|关闭|收藏本页|收藏|加入收藏|"
     r"扫一扫在手机打开当前页|扫一扫在手机上打开|扫一扫|手机扫码|在手机打开|返回顶部|返回首页|返回|"
@@ -165,10 +168,12 @@ _REASONS = {
 
 def _furniture_kind(line: str) -> Optional[str]:
     """The kind of furniture a whole line is, or None for body text."""
-    if _BREADCRUMB.match(line) or _is_crumb_trail(line):
+    if _BREADCRUMB.match(line) or _CRUMB_HOME.match(line) or _is_crumb_trail(line):
         return "breadcrumb"
-    if _META_LINE.match(line) and "。" not in line and len(line) <= 120:
+    if (_META_LINE.match(line) or _BRACKETED_META.match(line)) and "。" not in line and len(line) <= 120:
         return "metadata"
+    if _PAGER.match(line) and len(line) <= 40:
+        return "trailer"
     if _TRAILER_START.match(line) and len(line) <= 80 or (_TRAILER_END.search(line) and len(line) <= 30):
         return "trailer"
     if len(line) <= 60 and _FOOTER.search(line) and "。" not in line:

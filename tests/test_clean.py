@@ -90,6 +90,9 @@ def test_unseen_furniture_shapes_are_removed():
         "https://www.example.gov.cn/art/2022/2/15/art_123.html",
         "上一篇：关于开展安全生产检查的通知",
         "版权所有：某市生态环境局 网站标识码：1234000001",
+        "首页 > 信息公开",
+        "（责任编辑：王某）",
+        "第1页 共2页",
     ])
     cleaned = clean(page)
     assert cleaned.text.split("\n") == [
