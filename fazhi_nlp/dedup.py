@@ -19,8 +19,9 @@ Examples
 """
 from __future__ import annotations
 
+import math
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import Iterable, Mapping, Union
 
@@ -73,11 +74,17 @@ def dedup(text: str, threshold: float = 0.9) -> Deduped:
 
 
 def _find_repeats(keys: list[str], threshold: float) -> dict[int, int]:
-    """Map each paragraph that repeats an earlier first occurrence to that occurrence's index."""
+    """Map each paragraph that repeats an earlier kept paragraph to that paragraph's index.
+
+    Near-duplicates are found by prefix filtering: with the bigrams of every paragraph
+    ordered rarest first, two sets with Jaccard ≥ ``threshold`` must share one of their
+    first ``len - ceil(threshold * len) + 1`` bigrams, so only those are indexed and the
+    page is never compared pair by pair.
+    """
+    grams = {i: _bigrams(key) for i, key in enumerate(keys) if len(key) >= SHORT}
+    frequency = Counter(g for gs in grams.values() for g in gs)
     first_exact: dict[str, int] = {}
-    originals: list[int] = []
-    by_length: dict[int, list[int]] = defaultdict(list)
-    grams: dict[int, frozenset[str]] = {}
+    prefix_index: dict[str, list[int]] = defaultdict(list)
     duplicate_of: dict[int, int] = {}
     for i, key in enumerate(keys):
         if not key:
@@ -85,23 +92,30 @@ def _find_repeats(keys: list[str], threshold: float) -> dict[int, int]:
         if key in first_exact:
             duplicate_of[i] = first_exact[key]
             continue
-        grams[i] = _bigrams(key)
-        match = _near_match(i, key, grams, by_length, threshold) if len(key) >= SHORT else None
-        if match is not None:
-            duplicate_of[i] = match
-            continue
+        prefix: list[str] = []
+        if i in grams:
+            ordered = sorted(grams[i], key=lambda g: (frequency[g], g))
+            prefix = ordered[: len(ordered) - math.ceil(threshold * len(ordered)) + 1]
+            match = _near_match(i, prefix, grams, prefix_index, threshold)
+            if match is not None:
+                duplicate_of[i] = match
+                continue
         first_exact[key] = i
-        originals.append(i)
-        by_length[len(key) // 10].append(i)
+        for gram in prefix:
+            prefix_index[gram].append(i)
     return duplicate_of
 
 
-def _near_match(i, key, grams, by_length, threshold) -> int | None:
-    low, high = int(len(key) * threshold) // 10, int(len(key) / threshold) // 10
-    for bucket in range(low, high + 1):
-        for j in by_length.get(bucket, ()):
-            if _similarity(grams[i], grams[j]) >= threshold:
-                return j
+def _near_match(i, prefix, grams, prefix_index, threshold) -> int | None:
+    size = len(grams[i])
+    seen: set[int] = set()
+    for gram in prefix:
+        for j in prefix_index.get(gram, ()):
+            if j not in seen:
+                seen.add(j)
+                if threshold * size <= len(grams[j]) * 1.0 and threshold * len(grams[j]) <= size \
+                        and _similarity(grams[i], grams[j]) >= threshold:
+                    return j
     return None
 
 
