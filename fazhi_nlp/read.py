@@ -77,6 +77,8 @@ def text_from_bytes(data: bytes, *, name: str = "<bytes>") -> str:
     if data.startswith(b"PK\x03\x04"):
         from .office import docx_to_text
         return docx_to_text(data, name=name)
+    if data.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        raise InputError(f"{name}: is an old binary Office file (.doc/.xls); save it as .docx and read that")
     text = decode(data, name=name)
     return html_to_text(text) if _HTML_START.match(text) else text
 

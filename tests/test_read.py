@@ -63,3 +63,10 @@ def test_missing_file_and_directory_are_named(tmp_path):
         read_report(tmp_path / "nope.txt")
     with pytest.raises(InputError, match="is a directory"):
         read_report(tmp_path)
+
+
+def test_old_binary_word_file_says_to_save_as_docx(tmp_path):
+    path = tmp_path / "report.doc"
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600))
+    with pytest.raises(InputError, match=r"report\.doc: is an old binary Office file.*save it as \.docx"):
+        read_report(path)
