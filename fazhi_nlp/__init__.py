@@ -31,9 +31,13 @@ except PackageNotFoundError:  # running from a source tree that is not installed
 _LAZY = {
     "LABELS": "labels", "LABEL_NAMES": "labels", "Label": "labels", "LabelSet": "labels",
     "load_labels": "labels", "merge_labels": "labels", "shipped_labels": "labels",
-    "Classifier": "classify", "Prediction": "classify", "classify": "classify",
-    "evaluate": "classify", "train": "classify",
+    "Classifier": "classifier", "Prediction": "classifier", "classify": "classifier",
+    "EvalResult": "classifier", "evaluate": "classifier", "train": "classifier",
     "load_model": "persist",
+    "CorpusResult": "corpus", "Profile": "corpus", "classify_corpus": "corpus", "iter_classify": "corpus",
+    "flag_reposts": "corpus", "profile": "corpus", "suggest_for_labelling": "corpus",
+    "export_for_labelling": "corpus",
+    "plot_profile": "plot",
 }
 
 

@@ -38,8 +38,10 @@ def looks_like_path(text: str) -> bool:
 
     >>> looks_like_path("reports/2022.txt"), looks_like_path("一、总体情况")
     (True, False)
+    >>> looks_like_path("https://www.example.gov.cn/a.html")
+    False
     """
-    if "\n" in text or len(text) > 1024 or not text.strip():
+    if "\n" in text or len(text) > 1024 or not text.strip() or "://" in text:
         return False
     return text.lower().endswith(_PATH_SUFFIXES) or os.path.exists(text)
 

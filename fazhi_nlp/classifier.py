@@ -1,0 +1,632 @@
+"""The unit classifier: a scikit-learn estimator, training, evaluation and prediction.
+
+Features are TF-IDF blocks: character 1-3-grams of the unit, word 1-2-grams of the unit, and
+the words of its nearest heading (weighted by ``heading_weight``). Text is NFKC-normalised for
+the features only, so full-width and half-width punctuation and digits count alike. Words
+come from :func:`fazhi_nlp.tokenize.tokenize`, once per text, joined with spaces: the fitted
+model holds only standard scikit-learn parts (TF-IDF vectorizers in a ``ColumnTransformer``
+and a linear model in a ``Pipeline``), which skops can save safely.
+
+The shipped model uses character n-grams alone (:data:`DEFAULT_PARAMS`): in
+leave-one-report-out cross-validation they beat words and word+char, and the heading block
+lowered macro-F1 (models/README.md has the comparison).
+
+Examples
+--------
+>>> clf = Classifier(C=10).fit(
+...     ["组织集体学法", "开展普法宣传", "落实行政执法三项制度", "办理行政复议案件"],
+...     ["study_training", "publicity", "enforcement", "disputes"])
+>>> clf.predict([{"text": "开展普法宣传活动", "heading": ""}]).tolist()
+['publicity']
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any, Optional, Union
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.utils.validation import check_is_fitted
+from threadpoolctl import threadpool_limits
+
+from .errors import InputError, LabelError
+from .tokenize import tokenize
+from .types import Report, Unit
+
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    import pandas as pd
+
+    from .labels import LabelSet
+
+__all__ = [
+    "DEFAULT_PARAMS", "Classifier", "EvalResult", "Evidence", "Explanation", "Fold",
+    "Prediction", "choose_threshold", "classify", "evaluate", "rebuild_default_model", "train",
+]
+
+FEATURES = ("word", "char", "word+char")
+MODELS = ("logreg", "svm", "sgd")
+#: The configuration of the shipped model, chosen by leave-one-report-out macro-F1
+#: (see models/README.md for the comparison).
+DEFAULT_PARAMS: dict[str, Any] = {
+    "features": "char", "use_heading": False, "heading_weight": 0.5, "model": "logreg",
+    "C": 10.0, "class_weight": "balanced", "random_state": 0,
+}
+_WORDLIKE = re.compile(r"[\w\u4e00-\u9fff]")
+_BLOCKS = {"word": 0, "char": 1, "heading": 2}
+
+Item = Union[str, Mapping, Unit]
+
+
+@lru_cache(maxsize=1 << 16)
+def _words(text: str) -> str:
+    """Space-joined words of ``text`` (NFKC), punctuation dropped; cached (units repeat in CV)."""
+    return " ".join(w for w in tokenize(unicodedata.normalize("NFKC", text)) if _WORDLIKE.search(w))
+
+
+def _chars(text: str) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+
+
+def _texts_and_headings(X: Any) -> tuple[list[str], list[str]]:
+    """Split the input items into unit texts and heading texts ('' when absent)."""
+    if isinstance(X, (str, bytes)):
+        raise InputError(f"expected a list of units, got a single {type(X).__name__}: {X!r:.60}; "
+                         "wrap it in a list")
+    if hasattr(X, "columns"):  # a DataFrame with a text column and maybe a heading column
+        if "text" not in X.columns:
+            raise InputError(f"the DataFrame has no 'text' column (columns: {list(X.columns)})")
+        texts = list(X["text"])
+        headings = list(X["heading"]) if "heading" in X.columns else [""] * len(texts)
+    else:
+        texts, headings = [], []
+        for i, item in enumerate(X):
+            if isinstance(item, str):
+                text, heading = item, ""
+            elif isinstance(item, Mapping):
+                if "text" not in item:
+                    raise InputError(f"item {i} has no 'text' key (keys: {sorted(item)})")
+                text, heading = item["text"], item.get("heading")
+            elif hasattr(item, "text") and hasattr(item, "heading"):
+                text, heading = item.text, item.heading
+            else:
+                raise InputError(f"item {i} is a {type(item).__name__}; expected a str, a mapping "
+                                 "with 'text' (and 'heading'), or a Unit")
+            texts.append(text)
+            headings.append(heading)
+    for i, text in enumerate(texts):
+        if not isinstance(text, str):
+            raise InputError(f"item {i}: the text is a {type(text).__name__} ({text!r:.60}), "
+                             "not a str")
+    return texts, [h if isinstance(h, str) else "" for h in headings]
+
+
+def _columns(texts: list[str], headings: list[str], words: bool, heading: bool) -> np.ndarray:
+    """The (n, 3) array of prepared strings the fitted pipeline reads: words, chars and
+    heading words ('' for a block the model does not use: no segmentation needed)."""
+    out = np.full((len(texts), 3), "", dtype=object)
+    for i, (text, head) in enumerate(zip(texts, headings)):
+        out[i, _BLOCKS["char"]] = _chars(text)
+        if words:
+            out[i, _BLOCKS["word"]] = _words(text)
+        if heading and head:
+            out[i, _BLOCKS["heading"]] = _words(head)
+    return out
+
+
+def _data_sha256(texts: Iterable[str], labels: Iterable[str]) -> str:
+    rows = sorted(zip(texts, labels))
+    return hashlib.sha256(json.dumps(rows, ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One term that pushed a prediction: ``weight`` = coefficient × TF-IDF value.
+
+    ``term`` is a word, a space-joined word pair, or a run of 1-3 characters (a word and the
+    same characters as a character n-gram count together). ``source`` is "text" (from the
+    unit) or "heading" (from its nearest heading).
+    """
+
+    term: str
+    source: str
+    weight: float
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """Why a unit got (or nearly got) ``label``: the strongest evidence for it."""
+
+    label: str
+    probability: float
+    evidence: tuple[Evidence, ...]
+
+    def __str__(self) -> str:
+        terms = ", ".join(f"{e.term}{' (heading)' if e.source == 'heading' else ''} +{e.weight:.2f}"
+                          for e in self.evidence)
+        return f"{self.label} {self.probability:.2f}: {terms}"
+
+
+class Classifier(ClassifierMixin, BaseEstimator):
+    """Linear classifier of report units into the 13 codebook labels.
+
+    Parameters
+    ----------
+    features : {"word", "char", "word+char"}
+        Word 1-2-grams, character 1-3-grams, or both.
+    use_heading : bool
+        Add the words of the nearest heading as a separate feature block.
+    heading_weight : float
+        Multiplier of the heading block.
+    model : {"logreg", "svm", "sgd"}
+        LogisticRegression; LinearSVC calibrated by CalibratedClassifierCV (sigmoid, 3 folds);
+        or SGDClassifier with log loss (``alpha = 1 / (C * n_samples)``).
+    C : float
+        Inverse regularisation strength.
+    class_weight : "balanced", dict or None
+    random_state : int or None
+
+    Attributes
+    ----------
+    pipeline_ : sklearn.pipeline.Pipeline
+        ColumnTransformer of TfidfVectorizers, then the linear model.
+    classes_ : ndarray of str
+    training_ : dict
+        Size, per-label counts and sha256 of the training data.
+
+    Examples
+    --------
+    >>> X = ["组织集体学法", "开展普法宣传", "办理行政复议案件"]
+    >>> clf = Classifier().fit(X, ["study_training", "publicity", "disputes"])
+    >>> clf.classes_.tolist()
+    ['disputes', 'publicity', 'study_training']
+    """
+
+    def __init__(self, features: str = "char", use_heading: bool = False,
+                 heading_weight: float = 0.5, model: str = "logreg", C: float = 10.0,
+                 class_weight: Any = "balanced", random_state: Optional[int] = 0):
+        self.features = features
+        self.use_heading = use_heading
+        self.heading_weight = heading_weight
+        self.model = model
+        self.C = C
+        self.class_weight = class_weight
+        self.random_state = random_state
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.two_d_array = False
+        tags.input_tags.string = True
+        return tags
+
+    def _check_params(self) -> None:
+        if self.features not in FEATURES:
+            raise InputError(f"Invalid value {self.features!r} for parameter 'features' of "
+                             f"Classifier. Valid values are: {list(FEATURES)}")
+        if self.model not in MODELS:
+            raise InputError(f"Invalid value {self.model!r} for parameter 'model' of "
+                             f"Classifier. Valid values are: {list(MODELS)}")
+        if not (isinstance(self.C, (int, float)) and self.C > 0):
+            raise InputError(f"Invalid value {self.C!r} for parameter 'C' of Classifier: "
+                             "it must be a positive number")
+        if not (isinstance(self.heading_weight, (int, float)) and self.heading_weight >= 0):
+            raise InputError(f"Invalid value {self.heading_weight!r} for parameter "
+                             "'heading_weight' of Classifier: it must be a number >= 0")
+
+    def _build(self, columns: np.ndarray) -> Any:
+        from sklearn.compose import ColumnTransformer
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.pipeline import Pipeline
+
+        def words() -> TfidfVectorizer:
+            return TfidfVectorizer(token_pattern=r"(?u)\S+", ngram_range=(1, 2),
+                                   lowercase=False, sublinear_tf=True)
+
+        blocks = []
+        if self.features in ("word", "word+char"):
+            blocks.append(("word", words(), _BLOCKS["word"]))
+        if self.features in ("char", "word+char"):
+            blocks.append(("char", TfidfVectorizer(analyzer="char", ngram_range=(1, 3),
+                                                   lowercase=False, sublinear_tf=True),
+                           _BLOCKS["char"]))
+        if self.use_heading and any(columns[:, _BLOCKS["heading"]]):
+            blocks.append(("heading", words(), _BLOCKS["heading"]))
+        union = ColumnTransformer(blocks, sparse_threshold=1.0,
+                                  transformer_weights={"heading": float(self.heading_weight)})
+        return Pipeline([("features", union), ("model", self._estimator(len(columns)))])
+
+    def _estimator(self, n_samples: int) -> Any:
+        if self.model == "logreg":
+            from sklearn.linear_model import LogisticRegression
+
+            return LogisticRegression(C=self.C, class_weight=self.class_weight, max_iter=5000,
+                                      random_state=self.random_state)
+        if self.model == "svm":
+            from sklearn.calibration import CalibratedClassifierCV
+            from sklearn.svm import LinearSVC
+
+            return CalibratedClassifierCV(
+                LinearSVC(C=self.C, class_weight=self.class_weight,
+                          random_state=self.random_state), method="sigmoid", cv=3)
+        from sklearn.linear_model import SGDClassifier
+
+        return SGDClassifier(loss="log_loss", alpha=1.0 / (self.C * n_samples),
+                             class_weight=self.class_weight, max_iter=2000, tol=1e-5,
+                             random_state=self.random_state)
+
+    def fit(self, X: Any, y: Any) -> "Classifier":
+        """Fit on items ``X`` (str, mapping with 'text'/'heading', or Unit) and labels ``y``."""
+        self._check_params()
+        texts, headings = _texts_and_headings(X)
+        labels = [str(label) for label in y]
+        if len(labels) != len(texts):
+            raise InputError(f"X has {len(texts)} items but y has {len(labels)} labels")
+        if len(set(labels)) < 2:
+            raise LabelError(f"need at least 2 different labels to train, "
+                             f"got {sorted(set(labels))}")
+        columns = _columns(texts, headings, self.features != "char", self.use_heading)
+        # one BLAS thread: the problem is small, and on a busy machine threads made lbfgs 6x slower
+        with threadpool_limits(limits=1, user_api="blas"):
+            self.pipeline_ = self._build(columns).fit(columns, np.asarray(labels, dtype=object))
+        self.classes_ = self.pipeline_.classes_
+        self.training_ = {"n": len(labels), "sha256": _data_sha256(texts, labels),
+                          "per_label": dict(sorted(Counter(labels).items()))}
+        return self
+
+    def _prepare(self, X: Any) -> np.ndarray:
+        return _columns(*_texts_and_headings(X), self.features != "char", self.use_heading)
+
+    def predict(self, X: Any) -> np.ndarray:
+        """The most probable label of each item."""
+        check_is_fitted(self, "pipeline_")
+        return self.pipeline_.predict(self._prepare(X))
+
+    def predict_proba(self, X: Any) -> np.ndarray:
+        """Probabilities, one row per item, columns in ``classes_`` order; rows sum to 1."""
+        check_is_fitted(self, "pipeline_")
+        return self.pipeline_.predict_proba(self._prepare(X))
+
+    def _coefficients(self) -> np.ndarray:
+        """Dense (n_classes, n_features) coefficients of the linear model (SVM: fold mean)."""
+        est = self.pipeline_.named_steps["model"]
+        parts = ([c.estimator for c in est.calibrated_classifiers_]
+                 if hasattr(est, "calibrated_classifiers_") else [est])
+        index = {label: k for k, label in enumerate(self.classes_)}
+        coef = np.zeros((len(self.classes_), parts[0].coef_.shape[1]))
+        for part in parts:
+            rows = part.coef_
+            if rows.shape[0] == 1:  # binary: one row for the second class
+                rows = np.vstack([-rows[0], rows[0]])
+            for label, row in zip(part.classes_, rows):
+                coef[index[label]] += row
+        return coef / len(parts)
+
+    def explain(self, item: Item, top_labels: int = 2, n_terms: int = 8) -> list[Explanation]:
+        """The terms that pushed ``item`` most towards each of its ``top_labels`` labels.
+
+        Terms are shown in the NFKC form the model saw (full-width ， becomes ,).
+
+        Examples
+        --------
+        >>> clf = Classifier().fit(["组织集体学法", "开展普法宣传", "办理行政复议案件"],
+        ...                        ["study_training", "publicity", "disputes"])
+        >>> best = clf.explain("开展普法宣传活动", top_labels=1, n_terms=3)[0]
+        >>> print(best)
+        publicity 0.84: 传 +0.11, 宣 +0.11, 宣传 +0.11
+        """
+        check_is_fitted(self, "pipeline_")
+        features = self.pipeline_.named_steps["features"]
+        row = features.transform(self._prepare([item])).tocsr()
+        proba = self.pipeline_.named_steps["model"].predict_proba(row)[0]
+        names = features.get_feature_names_out()
+        coef = self._coefficients()
+        out = []
+        for k in np.argsort(-proba, kind="stable")[:top_labels]:
+            merged: dict[tuple[str, str], float] = {}
+            for column, value in zip(row.indices, row.data * coef[k, row.indices]):
+                block, term = names[column].split("__", 1)
+                key = (term, "heading" if block == "heading" else "text")
+                merged[key] = merged.get(key, 0.0) + float(value)
+            ranked = sorted(((w, t, src) for (t, src), w in merged.items() if w > 0),
+                            key=lambda e: (-e[0], e[1], e[2]))[:n_terms]
+            evidence = tuple(Evidence(term=t, source=src, weight=w) for w, t, src in ranked)
+            out.append(Explanation(str(self.classes_[k]), float(proba[k]), evidence))
+        return out
+
+    def save(self, path: Any, evaluation: Any = None) -> None:
+        """Save to directory ``path`` (model.skops + card.json).
+
+        See :func:`fazhi_nlp.persist.save_model`; ``evaluation`` (an :class:`EvalResult`)
+        puts cross-validation metrics and the uncertainty threshold in the card.
+        """
+        from .persist import save_model
+
+        save_model(self, path, evaluation=evaluation)
+
+
+# --------------------------------------------------------------------------- training & evaluation
+
+
+def _label_set(labels: Any) -> "LabelSet":
+    """A LabelSet as given, or read from a labels file or DataFrame by ``load_labels``."""
+    from .labels import LabelSet, load_labels
+
+    return labels if isinstance(labels, LabelSet) else load_labels(labels)
+
+
+def _frame(labels: Any) -> "pd.DataFrame":
+    return _label_set(labels).frame
+
+
+def train(labels: Any, **params: Any) -> Classifier:
+    """Fit a :class:`Classifier` on a LabelSet, a labels file (JSONL/CSV) or a DataFrame.
+
+    ``params`` override :data:`DEFAULT_PARAMS`. The result's ``training_`` also counts rows
+    per ``source`` (seed, authored, user).
+
+    Examples
+    --------
+    >>> from fazhi_nlp.labels import shipped_labels
+    >>> clf = train(shipped_labels())
+    >>> clf.predict(["严格落实行政执法三项制度"]).tolist()
+    ['enforcement']
+    """
+    label_set = _label_set(labels)
+    frame = label_set.frame
+    found = sorted(set(frame["label"]))
+    if len(found) < 2:
+        raise LabelError(f"{label_set.path or 'the labels'}: need at least 2 different labels "
+                         f"to train, got {found}; label units of other categories too")
+    clf = Classifier(**{**DEFAULT_PARAMS, **params}).fit(frame, frame["label"])
+    clf.training_["per_source"] = dict(sorted(Counter(frame["source"]).items()))
+    return clf
+
+
+@dataclass(frozen=True)
+class Fold:
+    """One leave-one-report-out fold: the report scored and what the model was trained on."""
+
+    held_out: str
+    train_doc_ids: tuple[str, ...]
+    n_train: int
+    n_scored: int
+
+
+def choose_threshold(probability: Any, correct: Any, target: float = 0.5) -> float:
+    """The largest cut ``t`` (0.01 grid) such that predictions with probability < ``t`` are
+    correct less often than ``target`` — i.e. flagged predictions are more often wrong than right.
+
+    Returns 0.0 (flag nothing) when even the least confident predictions reach ``target``.
+
+    Examples
+    --------
+    >>> choose_threshold([0.2, 0.3, 0.35, 0.6, 0.9], [False, True, False, True, True])
+    0.6
+    """
+    p = np.asarray(probability, dtype=float)
+    ok = np.asarray(correct, dtype=bool)
+    best = 0.0
+    for t in np.round(np.arange(0.01, 1.0, 0.01), 2):
+        below = p < t
+        if below.any() and ok[below].mean() < target:
+            best = float(t)
+    return best
+
+
+@dataclass(frozen=True)
+class EvalResult:
+    """Leave-one-report-out cross-validation of one classifier configuration.
+
+    ``macro_f1`` averages the F1 of the labels that occur in the scored units (a label that
+    is only ever predicted, never true, shows in ``per_label`` with support 0 and F1 0; its
+    false positives still lower the recall of the true labels and the accuracy).
+
+    ``predictions`` has one row per scored unit (doc_id, unit_id, text, label, predicted,
+    probability, runner_up, runner_up_probability, correct); ``per_label`` is indexed by label
+    (precision, recall, f1, support); ``confusion`` has true labels as rows.
+    """
+
+    params: dict
+    accuracy: float
+    macro_f1: float
+    per_label: "pd.DataFrame"
+    confusion: "pd.DataFrame"
+    predictions: "pd.DataFrame" = field(repr=False)
+    folds: tuple[Fold, ...] = field(repr=False)
+    n_authored: int = 0
+
+    @property
+    def threshold(self) -> float:
+        """Uncertainty threshold chosen from these predictions (see :func:`choose_threshold`)."""
+        return choose_threshold(self.predictions["probability"], self.predictions["correct"])
+
+    @property
+    def coverage(self) -> float:
+        """Share of scored units at or above :attr:`threshold`."""
+        return float((self.predictions["probability"] >= self.threshold).mean())
+
+    @property
+    def confident_accuracy(self) -> float:
+        """Accuracy on the units at or above :attr:`threshold`."""
+        kept = self.predictions[self.predictions["probability"] >= self.threshold]
+        return float(kept["correct"].mean()) if len(kept) else float("nan")
+
+    def summary(self) -> dict:
+        """The JSON-ready numbers a model card records."""
+        return {
+            "scheme": "leave-one-report-out (grouped by doc_id; authored examples train only)",
+            "n_scored": int(len(self.predictions)), "n_folds": len(self.folds),
+            "n_authored": self.n_authored,
+            "accuracy": round(self.accuracy, 4), "macro_f1": round(self.macro_f1, 4),
+            "per_label_f1": {k: round(float(v), 4) for k, v in self.per_label["f1"].items()},
+            "threshold": self.threshold, "coverage": round(self.coverage, 4),
+            "confident_accuracy": round(self.confident_accuracy, 4),
+        }
+
+    def report(self) -> str:
+        """A plain-text report: headline numbers, per-label table and confusion matrix."""
+        import pandas as pd
+
+        with pd.option_context("display.width", 200, "display.max_columns", 30):
+            table = self.per_label.to_string(float_format=lambda v: f"{v:.3f}")
+            confusion = self.confusion.to_string()
+        return (f"leave-one-report-out over {len(self.folds)} reports, "
+                f"{len(self.predictions)} scored units (+{self.n_authored} authored, train only)\n"
+                f"accuracy {self.accuracy:.3f}  macro-F1 {self.macro_f1:.3f}  "
+                f"threshold {self.threshold:.2f} (coverage {self.coverage:.1%}, "
+                f"accuracy above it {self.confident_accuracy:.3f})\n\n{table}\n\n"
+                f"confusion (rows: true, columns: predicted)\n{confusion}")
+
+    __str__ = report
+
+
+def evaluate(labels: Any, **params: Any) -> EvalResult:
+    """Leave-one-report-out cross-validation.
+
+    Scored units are the rows whose ``source`` is not "authored" (seed and user rows), grouped
+    by ``doc_id``: each report is predicted by a model trained on every other report plus all
+    authored examples. Authored examples are never scored. ``params`` override
+    :data:`DEFAULT_PARAMS`.
+
+    Raises :class:`~fazhi_nlp.errors.LabelError` when fewer than 2 reports can be held out.
+    """
+    import pandas as pd
+    from sklearn.metrics import confusion_matrix, precision_recall_fscore_support
+
+    from .labels import LABEL_NAMES
+
+    frame = _frame(labels).reset_index(drop=True)
+    config = {**DEFAULT_PARAMS, **params}
+    authored = frame[frame["source"] == "authored"]
+    scored = frame[frame["source"] != "authored"]
+    docs = sorted(scored["doc_id"].unique())
+    if len(docs) < 2:
+        raise LabelError(f"leave-one-report-out needs scored units from >= 2 reports "
+                         f"(doc_id), got {docs}; add seed or user labels from more reports")
+    parts, folds = [], []
+    for doc in docs:
+        test = scored[scored["doc_id"] == doc]
+        train_rows = pd.concat([scored[scored["doc_id"] != doc], authored])
+        clf = Classifier(**config).fit(train_rows, train_rows["label"])
+        proba = clf.predict_proba(test)
+        order = np.argsort(-proba, axis=1, kind="stable")
+        rows = np.arange(len(test))
+        parts.append(pd.DataFrame({
+            "doc_id": test["doc_id"].to_numpy(), "unit_id": test["unit_id"].to_numpy(),
+            "text": test["text"].to_numpy(), "label": test["label"].to_numpy(),
+            "predicted": clf.classes_[order[:, 0]], "probability": proba[rows, order[:, 0]],
+            "runner_up": clf.classes_[order[:, 1]],
+            "runner_up_probability": proba[rows, order[:, 1]],
+        }))
+        folds.append(Fold(held_out=doc,
+                          train_doc_ids=tuple(sorted(set(train_rows["doc_id"]))),
+                          n_train=len(train_rows), n_scored=len(test)))
+    predictions = pd.concat(parts, ignore_index=True)
+    predictions["correct"] = predictions["label"] == predictions["predicted"]
+    present = set(predictions["label"]) | set(predictions["predicted"])
+    order = [lab for lab in LABEL_NAMES if lab in present] + sorted(present - set(LABEL_NAMES))
+    p, r, f, s = precision_recall_fscore_support(predictions["label"], predictions["predicted"],
+                                                 labels=order, zero_division=0)
+    per_label = pd.DataFrame({"precision": p, "recall": r, "f1": f, "support": s},
+                             index=pd.Index(order, name="label"))
+    confusion = pd.DataFrame(confusion_matrix(predictions["label"], predictions["predicted"],
+                                              labels=order), index=order, columns=order)
+    scored_labels = per_label.index[per_label["support"] > 0]
+    return EvalResult(params=config, accuracy=float(predictions["correct"].mean()),
+                      macro_f1=float(per_label.loc[scored_labels, "f1"].mean()),
+                      per_label=per_label, confusion=confusion,
+                      predictions=predictions, folds=tuple(folds), n_authored=len(authored))
+
+
+# --------------------------------------------------------------------------- prediction
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """The label of one unit, its runner-up, and whether the model is unsure.
+
+    ``uncertain`` is True when ``probability`` is below the threshold in use.
+    """
+
+    unit: Unit
+    label: str
+    probability: float
+    runner_up: str
+    runner_up_probability: float
+    uncertain: bool
+
+
+@lru_cache(maxsize=1)
+def _default_model() -> Classifier:
+    from .persist import load_model
+
+    return load_model()
+
+
+def classify(source: Any, model: Any = None, threshold: Optional[float] = None) -> list[Prediction]:
+    """Process a report (text, path, bytes or a :class:`~fazhi_nlp.types.Report`) and label
+    every unit.
+
+    Parameters
+    ----------
+    source : str, path, bytes or Report
+    model : Classifier, path of a saved model, or None for the shipped default model
+    threshold : float, optional
+        Predictions below it are ``uncertain``; defaults to the model card's threshold
+        (chosen from cross-validation), or 0.0 for a model without one.
+
+    Examples
+    --------
+    >>> preds = classify("一、推进严格规范公正文明执法\\n全面落实行政执法三项制度。")
+    >>> [(p.unit.text, p.label) for p in preds]
+    [('一、推进严格规范公正文明执法', 'enforcement'), ('全面落实行政执法三项制度。', 'enforcement')]
+    """
+    if model is None:
+        model = _default_model()
+    elif not isinstance(model, Classifier):
+        from .persist import load_model
+
+        model = load_model(model)
+    if threshold is None:
+        threshold = getattr(model, "threshold_", None) or 0.0
+    if isinstance(source, Report):
+        report = source
+    else:
+        from .pipeline import process
+
+        report = process(source)
+    units = list(report.units)
+    if not units:
+        return []
+    proba = model.predict_proba(units)
+    order = np.argsort(-proba, axis=1, kind="stable")
+    out = []
+    for unit, p, o in zip(units, proba, order):
+        second = o[1] if len(o) > 1 else o[0]
+        out.append(Prediction(unit=unit, label=str(model.classes_[o[0]]),
+                              probability=float(p[o[0]]), runner_up=str(model.classes_[second]),
+                              runner_up_probability=float(p[second]),
+                              uncertain=bool(p[o[0]] < threshold)))
+    return out
+
+
+def rebuild_default_model(out_dir: Any) -> EvalResult:
+    """Retrain the shipped model from :func:`fazhi_nlp.labels.shipped_labels` with
+    :data:`DEFAULT_PARAMS`, cross-validate it for the card, and save it to ``out_dir``.
+
+    Deterministic: running it twice gives the same predictions and metrics. The command
+    line runs it as ``fazhi-nlp train --rebuild-default``.
+    """
+    from .labels import shipped_labels
+
+    labels = shipped_labels()
+    result = evaluate(labels, **DEFAULT_PARAMS)
+    clf = train(labels, **DEFAULT_PARAMS)
+    clf.save(out_dir, evaluation=result)
+    return result

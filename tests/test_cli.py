@@ -1,0 +1,166 @@
+"""The fazhi-nlp command: exit codes through a real subprocess, each sub-command's output."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+from fazhi_nlp.cli import main
+from fazhi_nlp.labels import LABEL_NAMES, shipped_labels
+from tests.conftest import SEED_IDS, SEEDS_DIR, seed_path
+
+
+def run(*args: str, cwd=None) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    return subprocess.run([sys.executable, "-m", "fazhi_nlp.cli", *map(str, args)], cwd=cwd,
+                          capture_output=True, text=True, encoding="utf-8", env=env, timeout=300)
+
+
+def one_error_line(process: subprocess.CompletedProcess) -> str:
+    lines = process.stderr.strip().splitlines()
+    assert process.returncode == 2, process.stderr
+    assert len(lines) == 1 and lines[0].startswith("fazhi-nlp: error: "), process.stderr
+    return lines[0]
+
+
+def test_help_lists_every_command():
+    process = run("--help")
+    assert process.returncode == 0
+    for command in ("units", "classify", "profile", "train", "evaluate", "dedup", "suggest"):
+        assert command in process.stdout
+
+
+def test_classify_prints_label_counts_per_report_and_writes_units(tmp_path):
+    process = run("classify", SEEDS_DIR, "-o", tmp_path / "units.csv",
+                  "--reports", tmp_path / "reports.jsonl")
+    assert process.returncode == 0, process.stderr
+    lines = process.stdout.splitlines()
+    assert lines[0].split()[:4] == ["report", "units", "unsure", "leade"]
+    for prefix in SEED_IDS:
+        assert any(line.startswith(seed_path(prefix).stem) for line in lines)
+    units = pd.read_csv(tmp_path / "units.csv", encoding="utf-8-sig")
+    assert set(units["label"]) <= set(LABEL_NAMES)
+    assert f"wrote {len(units)} units" in process.stdout
+    reports = [json.loads(line) for line in (tmp_path / "reports.jsonl").open(encoding="utf-8")]
+    assert sum(r["n_units"] for r in reports) == len(units)
+
+
+def test_a_missing_file_is_one_error_line():
+    line = one_error_line(run("classify", "no_such_report.txt"))
+    assert "no_such_report.txt: no such file or directory" in line
+
+
+def test_a_folder_without_reports_is_one_error_line(tmp_path):
+    (tmp_path / "readme.md").write_text("nothing to see")
+    assert "no reports found" in one_error_line(run("classify", tmp_path))
+
+
+def test_a_bad_labels_file_is_one_error_line_naming_the_line(tmp_path):
+    (tmp_path / "labels.csv").write_text("text,label\n严格执行行政执法三项制度。,enforcment\n",
+                                         encoding="utf-8")
+    line = one_error_line(run("train", tmp_path / "labels.csv", "--out", tmp_path / "m"))
+    assert "labels.csv, line 2" in line and "'enforcement'" in line
+    assert not (tmp_path / "m").exists()
+
+
+def test_unreadable_reports_are_named_and_the_exit_code_is_1(tmp_path, capsys):
+    shutil.copy(seed_path("004"), tmp_path)
+    (tmp_path / "empty.txt").write_bytes(b"")
+    assert main(["classify", str(tmp_path)]) == 1
+    out, err = capsys.readouterr()
+    assert seed_path("004").stem in out
+    assert err.strip() == f"fazhi-nlp: skipped {tmp_path / 'empty.txt'}: is empty (no text to process)"
+
+
+def test_profile_of_a_units_table_writes_csv_and_png(tmp_path, capsys):
+    from fazhi_nlp.corpus import classify_corpus
+
+    classify_corpus(SEEDS_DIR, progress=False).units.to_csv(tmp_path / "units.csv", index=False)
+    code = main(["profile", str(tmp_path / "units.csv"), "-o", str(tmp_path / "shares.csv"),
+                 "--plot", str(tmp_path / "shares.png"), "--kind", "bars"])
+    assert code == 0
+    shares = pd.read_csv(tmp_path / "shares.csv", encoding="utf-8-sig")
+    assert shares[list(LABEL_NAMES)].sum(axis=1).round(9).eq(1).all()
+    assert len(shares) == len(SEED_IDS)
+    assert (tmp_path / "shares.png").read_bytes()[:4] == b"\x89PNG"
+    assert "percent" in capsys.readouterr().out
+
+
+def test_dedup_names_the_reposted_copy(tmp_path, capsys):
+    shutil.copy(seed_path("000"), tmp_path)
+    shutil.copy(seed_path("001"), tmp_path)
+    (tmp_path / "repost.txt").write_text(seed_path("000").read_text("utf-8"), encoding="utf-8")
+    assert main(["dedup", str(tmp_path), "-o", str(tmp_path / "dups.csv")]) == 0
+    out = capsys.readouterr().out
+    assert f"group 1: {seed_path('000').stem} (first), reposted as repost" in out
+    assert "3 reports, 1 reposted copy in 1 group" in out
+
+
+def test_suggest_then_train_on_the_corrected_file(tmp_path, capsys):
+    to_label = tmp_path / "to_label.csv"
+    assert main(["suggest", str(SEEDS_DIR), "-n", "8", "-o", str(to_label)]) == 0
+    assert "fazhi-nlp train" in capsys.readouterr().out
+    rows = pd.read_csv(to_label, encoding="utf-8-sig")
+    assert len(rows) == 8
+    shipped = dict(zip(shipped_labels().texts, shipped_labels().labels))
+    fix = "emergency" if shipped[rows["text"][0]] == "digital" else "digital"
+    corrected = rows.assign(label=[fix] + rows["label"].tolist()[1:])
+    corrected.to_csv(to_label, index=False, encoding="gb18030")  # as Excel saves it in China
+    out_dir = tmp_path / "my_model"
+    assert main(["train", str(to_label), "--merge-shipped", "--no-evaluate",
+                 "--out", str(out_dir)]) == 0
+    out = capsys.readouterr().out
+    assert "1 shipped label overridden" in out
+    card = json.loads((out_dir / "card.json").read_text("utf-8"))
+    assert card["training_data"]["per_source"]["user"] >= 1
+
+
+def test_train_never_writes_over_the_shipped_model(tmp_path):
+    from fazhi_nlp.persist import default_model_dir
+
+    (tmp_path / "l.csv").write_text("text,label\n开展普法宣传。,publicity\n组织学法。,study_training\n",
+                                    encoding="utf-8")
+    for target in (default_model_dir(), default_model_dir() / "sub"):
+        assert main(["train", str(tmp_path / "l.csv"), "--out", str(target)]) == 2
+    assert main(["train", str(tmp_path / "l.csv"), "--rebuild-default"]) == 2
+    (tmp_path / "notes").mkdir()
+    (tmp_path / "notes" / "keep.txt").write_text("mine")
+    assert main(["train", str(tmp_path / "l.csv"), "--out", str(tmp_path / "notes")]) == 2
+    assert (tmp_path / "notes" / "keep.txt").read_text() == "mine"
+
+
+@pytest.fixture()
+def small_labels(tmp_path):
+    rows = [("组织开展宪法宣传周活动。", "publicity", "a"), ("开展普法进企业活动。", "publicity", "b"),
+            ("严格落实行政执法三项制度。", "enforcement", "a"), ("规范行政执法行为。", "enforcement", "b"),
+            ("办理行政复议案件3件。", "disputes", "a"), ("依法办理行政应诉案件。", "disputes", "b")]
+    path = tmp_path / "small.jsonl"
+    path.write_text("".join(json.dumps({"text": t, "label": lab, "doc_id": d}, ensure_ascii=False)
+                            + "\n" for t, lab, d in rows), encoding="utf-8")
+    return path
+
+
+def test_evaluate_prints_the_metrics(small_labels, tmp_path, capsys):
+    assert main(["evaluate", str(small_labels), "--predictions",
+                 str(tmp_path / "cv.csv")]) == 0
+    out = capsys.readouterr().out
+    assert "leave-one-report-out over 2 reports, 6 scored units" in out
+    assert "macro-F1" in out
+    assert len(pd.read_csv(tmp_path / "cv.csv", encoding="utf-8-sig")) == 6
+
+
+def test_train_saves_a_cross_validated_model_that_classify_uses(small_labels, tmp_path, capsys):
+    out_dir = tmp_path / "m"
+    assert main(["train", str(small_labels), "--out", str(out_dir)]) == 0
+    card = json.loads((out_dir / "card.json").read_text("utf-8"))
+    assert card["labels"] == ["disputes", "enforcement", "publicity"]
+    assert card["cv"]["n_folds"] == 2
+    assert main(["classify", str(seed_path("000")), "--model", str(out_dir),
+                 "-o", str(tmp_path / "u.jsonl")]) == 0
+    units = pd.read_json(tmp_path / "u.jsonl", lines=True)
+    assert set(units["label"]) <= {"disputes", "enforcement", "publicity"}

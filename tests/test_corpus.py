@@ -1,0 +1,201 @@
+"""Corpus workflow: classify a folder into DataFrames, stream it, profile it, pick units to label."""
+from __future__ import annotations
+
+import shutil
+
+import joblib
+import pandas as pd
+import pytest
+
+from fazhi_nlp import InputError, load_labels
+from fazhi_nlp.corpus import (REPORT_COLUMNS, UNIT_COLUMNS, CorpusResult, classify_corpus,
+                              export_for_labelling, flag_reposts, iter_classify, profile,
+                              suggest_for_labelling)
+from fazhi_nlp.labels import LABEL_NAMES, LABELS
+from fazhi_nlp.plot import plot_profile
+from tests.conftest import SEED_IDS, SEEDS_DIR, seed_path
+
+
+@pytest.fixture(scope="module")
+def seeds() -> CorpusResult:
+    return classify_corpus(SEEDS_DIR, progress=False)
+
+
+def _jaccard(a: str, b: str) -> float:
+    from fazhi_nlp.corpus import _grams, _jaccard as jaccard
+
+    return jaccard(_grams(a), _grams(b))
+
+
+def test_units_and_reports_tables_have_one_row_per_unit_and_per_report(seeds, seed_reports):
+    assert list(seeds.units.columns) == list(UNIT_COLUMNS)
+    assert list(seeds.reports.columns) == list(REPORT_COLUMNS)
+    assert len(seeds.errors) == 0
+    for prefix in SEED_IDS:
+        report = seed_reports[prefix]
+        rows = seeds.units[seeds.units["doc_id"] == report.doc_id]
+        assert rows["text"].tolist() == [u.text for u in report.units]
+        assert rows["heading_path"].tolist() == [" > ".join(u.heading_path) for u in report.units]
+        assert (rows["title"] == report.title).all() or report.title is None
+    units = seeds.units
+    assert set(units["label"]) <= set(LABEL_NAMES)
+    assert (units["probability"] >= units["runner_up_probability"]).all()
+    assert (units["label"] != units["runner_up"]).all()
+    assert seeds.reports["n_units"].sum() == len(units)
+    assert seeds.reports.set_index("doc_id").loc[seed_path("002").stem, "year"] == 2022
+    assert "5 reports" in repr(seeds)
+
+
+def test_uncertain_follows_the_threshold(seeds):
+    strict = classify_corpus([seed_path("000")], threshold=0.99, progress=False)
+    assert strict.units["uncertain"].tolist() == (strict.units["probability"] < 0.99).tolist()
+    assert strict.reports["n_uncertain"].iloc[0] == strict.units["uncertain"].sum() > 0
+
+
+def test_streaming_yields_the_same_rows_as_the_batch(seeds):
+    parts = list(iter_classify(SEEDS_DIR, progress=False, batch_size=2))
+    assert len(parts) == len(SEED_IDS)
+    assert all(len(p.reports) == 1 for p in parts)
+    pd.testing.assert_frame_equal(pd.concat([p.units for p in parts], ignore_index=True),
+                                  seeds.units)
+    pd.testing.assert_frame_equal(pd.concat([p.reports for p in parts], ignore_index=True),
+                                  seeds.reports)
+
+
+def test_worker_processes_give_the_same_rows(seeds):
+    result = classify_corpus(SEEDS_DIR, n_jobs=2, batch_size=2, progress=False)
+    pd.testing.assert_frame_equal(result.units, seeds.units)
+
+
+def test_a_joblib_backend_is_picked_up_without_other_changes(seeds):
+    with joblib.parallel_config(backend="threading", n_jobs=2):
+        result = classify_corpus(SEEDS_DIR, progress=False, batch_size=1)
+    pd.testing.assert_frame_equal(result.units, seeds.units)
+
+
+def test_broken_files_are_listed_in_errors_and_the_rest_is_classified(tmp_path):
+    shutil.copy(seed_path("000"), tmp_path / "good.txt")
+    (tmp_path / "binary.txt").write_bytes(bytes(range(256)) * 8)
+    (tmp_path / "empty.txt").write_bytes(b"")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "truncated.pdf").write_bytes(b"%PDF-1.4\n1 0 obj <<")
+    (tmp_path / "notes.md").write_text("not a report suffix: ignored in a folder")
+    result = classify_corpus(tmp_path, progress=False)
+    assert result.reports["doc_id"].tolist() == ["good"]
+    assert set(result.units["doc_id"]) == {"good"} and len(result.units) > 50
+    errors = dict(zip(result.errors["source"], result.errors["reason"]))
+    assert set(errors) == {str(tmp_path / n) for n in ("binary.txt", "empty.txt",
+                                                       "sub/truncated.pdf")}
+    assert "empty" in errors[str(tmp_path / "empty.txt")]
+    assert all(reason and not reason.startswith(str(tmp_path)) for reason in errors.values())
+
+
+def test_a_reposted_copy_is_flagged_as_duplicate_of_the_first(tmp_path):
+    for prefix in ("000", "002"):
+        shutil.copy(seed_path(prefix), tmp_path)
+    original = seed_path("000").read_text(encoding="utf-8")
+    (tmp_path / "repost.txt").write_text("转载自区政府门户网站\n" + original, encoding="utf-8")
+    result = classify_corpus(tmp_path, progress=False)
+    reports = result.reports.set_index("doc_id")
+    first = seed_path("000").stem
+    assert reports.loc["repost", "duplicate_of"] == first
+    assert reports.loc["repost", "duplicate_group"] == reports.loc[first, "duplicate_group"] == 1
+    assert pd.isna(reports.loc[first, "duplicate_of"])
+    assert pd.isna(reports.loc[seed_path("002").stem, "duplicate_group"])
+    copies = result.units[result.units["doc_id"] == "repost"]
+    assert (copies["duplicate_of"] == first).all()
+    flagged = flag_reposts(tmp_path, progress=False).reports.set_index("doc_id")
+    assert flagged["duplicate_of"].dropna().to_dict() == {"repost": first}
+
+
+def test_a_dataframe_of_texts_is_a_corpus():
+    texts = pd.DataFrame({"id": ["x", "y"], "body": [seed_path("000").read_text("utf-8"),
+                                                     "一、推进严格规范公正文明执法\n全面落实行政执法三项制度。"]})
+    result = classify_corpus(texts, text_column="body", id_column="id", progress=False)
+    assert result.reports["doc_id"].tolist() == ["x", "y"]
+    assert result.reports["path"].isna().all()
+    with pytest.raises(InputError, match="no 'text' column"):
+        classify_corpus(texts, progress=False)
+    with pytest.raises(InputError, match="unique"):
+        classify_corpus(texts.assign(id="same"), text_column="body", id_column="id",
+                        progress=False)
+
+
+def test_missing_paths_and_folders_without_reports_raise(tmp_path):
+    with pytest.raises(InputError, match="no such file or directory"):
+        classify_corpus([SEEDS_DIR, tmp_path / "missing"], progress=False)
+    with pytest.raises(InputError, match="no reports found"):
+        classify_corpus(tmp_path, progress=False)
+
+
+def test_profile_shares_sum_to_one_per_report_and_per_section(seeds):
+    prof = profile(seeds)
+    assert list(prof.shares.columns) == list(LABEL_NAMES)
+    assert list(prof.shares.index) == list(seeds.reports["doc_id"])
+    assert prof.shares.sum(axis=1).round(9).eq(1).all()
+    assert prof.by_section.sum(axis=1).round(9).eq(1).all()
+    assert {"achievements", "problems", "plans"} <= set(prof.by_section.index.get_level_values(1))
+    counted = seeds.units["kind"].isin(["sentence", "clause"]).sum()
+    assert prof.counts.to_numpy().sum() == counted  # headings are left out
+    assert list(prof.by_year.index) == sorted(seeds.reports["year"].unique())
+    assert prof.by_year.sum(axis=1).round(9).eq(1).all()
+    assert len(prof.by_agency) == seeds.reports["agency"].nunique()
+    by_chars = profile(seeds, weight="chars", kinds=None)
+    assert by_chars.shares.sum(axis=1).round(9).eq(1).all()
+    assert by_chars.counts.to_numpy().sum() == len(seeds.units)
+
+
+def test_profile_leaves_reposted_copies_out_of_group_comparisons(seeds):
+    first = seeds.units[seeds.units["doc_id"] == seed_path("000").stem]
+    copy = first.assign(doc_id="copy", duplicate_of=first["doc_id"].iloc[0])
+    prof = profile(pd.concat([seeds.units, copy], ignore_index=True))
+    assert "copy" not in prof.shares.index
+    with pytest.raises(InputError, match="province"):
+        profile(seeds, by="province")
+
+
+def test_plots_are_written_as_png_with_readable_label_names(seeds, tmp_path, monkeypatch):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    import fazhi_nlp.plot as plot
+
+    prof = profile(seeds)
+    ax = plot_profile(prof, path=tmp_path / "heatmap.png")
+    names = [t.get_text() for t in ax.get_xticklabels()]
+    chinese = plot.cjk_font() is not None
+    assert names == [label.zh if chinese else label.name for label in LABELS]
+    plot_profile(prof, kind="bars", path=tmp_path / "bars.png")
+    plot_profile(prof.by_year, path=tmp_path / "years.png")
+    for name in ("heatmap.png", "bars.png", "years.png"):
+        assert (tmp_path / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    monkeypatch.setattr(plot, "cjk_font", lambda: None)  # a machine without a Chinese font
+    ax = plot_profile(prof)
+    assert [t.get_text() for t in ax.get_xticklabels()] == list(LABEL_NAMES)
+    assert [t.get_text() for t in ax.get_yticklabels()] == list(prof.shares.index)
+    plt.close("all")
+
+
+def test_suggestions_are_unsure_varied_and_round_trip_through_a_csv(seeds, tmp_path):
+    picked = suggest_for_labelling(seeds.units, n=20)
+    assert len(picked) == 20
+    assert picked["label"].nunique() >= 5 and picked["doc_id"].nunique() >= 3
+    texts = picked["text"].tolist()
+    assert all(_jaccard(a, b) < 0.6 for i, a in enumerate(texts) for b in texts[i + 1:])
+    margin = seeds.units["probability"] - seeds.units["runner_up_probability"]
+    assert picked["margin"].median() < margin.median()
+    assert not set(texts) & set(suggest_for_labelling(seeds, n=10, exclude=texts)["text"])
+
+    path = export_for_labelling(picked, tmp_path / "to_label.csv")
+    assert path.read_bytes().startswith(b"\xef\xbb\xbf")
+    back = pd.read_csv(path, encoding="utf-8-sig")
+    assert list(back.columns) == ["text", "label", "doc_id", "unit_id", "heading", "section",
+                                  "kind", "probability", "runner_up"]
+    labels = load_labels(path).frame
+    assert labels["text"].tolist() == texts
+    assert labels["label"].tolist() == picked["label"].tolist()
+    assert labels["unit_id"].tolist() == picked["unit_index"].tolist()
+    with pytest.raises(InputError, match=".csv"):
+        export_for_labelling(picked, tmp_path / "to_label.xlsx")

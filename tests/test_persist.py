@@ -1,0 +1,212 @@
+"""Saving and loading models: round trip, the card, atomic saves, and files that must be refused."""
+from __future__ import annotations
+
+import json
+import pickle
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+import skops.io
+import sklearn
+from sklearn.linear_model import LogisticRegression
+
+import fazhi_nlp
+from fazhi_nlp.classifier import DEFAULT_PARAMS, Classifier, rebuild_default_model
+from fazhi_nlp.errors import ModelError
+from fazhi_nlp.labels import shipped_labels
+from fazhi_nlp.persist import (CARD_FILE, CARD_FORMAT, MODEL_FILE, ModelVersionWarning,
+                               default_model_dir, load_model)
+
+SAMPLE = [
+    {"text": "严格落实重大行政决策程序，聘请法律顾问参与合法性审查。", "heading": "（三）健全依法决策机制"},
+    {"text": "开展宪法宣传周活动，发放普法资料2000余份。", "heading": "（六）深化普法宣传教育"},
+    "全年办理行政复议案件12件，行政机关负责人出庭应诉率100%。",
+    "特此报告。",
+]
+
+
+class Gadget:
+    """A custom type: skops does not trust it, so neither does load_model."""
+
+
+@pytest.fixture(scope="module")
+def labels():
+    return shipped_labels()
+
+
+@pytest.fixture(scope="module")
+def model():
+    return load_model()
+
+
+@pytest.fixture()
+def saved(model, tmp_path):
+    path = tmp_path / "m"
+    model.save(path, evaluation={"threshold": 0.3, "macro_f1": 0.5})
+    return path
+
+
+def card(path):
+    return json.loads((path / CARD_FILE).read_text("utf-8"))
+
+
+def rewrite_card(path, **changes):
+    data = card(path)
+    data.update(changes)
+    (path / CARD_FILE).write_text(json.dumps(data), "utf-8")
+
+
+def replace_model_file(path, data: bytes):
+    """Put other bytes in model.skops and make the card's hash agree, as an attacker would."""
+    (path / MODEL_FILE).write_bytes(data)
+    import hashlib
+
+    rewrite_card(path, model_sha256=hashlib.sha256(data).hexdigest())
+
+
+def test_round_trip_gives_identical_predictions(model, saved, labels):
+    loaded = load_model(saved)
+    assert isinstance(loaded, Classifier)
+    assert loaded.get_params() == model.get_params()
+    assert list(loaded.classes_) == list(model.classes_)
+    X = SAMPLE + labels.frame.head(50).to_dict("records")
+    np.testing.assert_array_equal(loaded.predict_proba(X), model.predict_proba(X))
+    assert [e.evidence for e in loaded.explain(SAMPLE[0])] == \
+        [e.evidence for e in model.explain(SAMPLE[0])]
+    assert loaded.threshold_ == 0.3
+
+
+def test_card_records_what_the_model_is(model, saved, labels):
+    data = card(saved)
+    assert data["format"] == CARD_FORMAT
+    assert data["labels"] == sorted(fazhi_nlp.LABEL_NAMES)
+    assert data["params"] == DEFAULT_PARAMS
+    assert data["versions"]["scikit-learn"] == sklearn.__version__
+    assert set(data["versions"]) >= {"fazhi_nlp", "jieba", "numpy", "skops"}
+    import hashlib
+
+    assert data["model_sha256"] == hashlib.sha256((saved / MODEL_FILE).read_bytes()).hexdigest()
+    training = data["training_data"]
+    assert training["n"] == len(labels)
+    assert sum(training["per_label"].values()) == len(labels)
+    assert sum(training["per_source"].values()) == len(labels)
+    assert len(training["sha256"]) == 64
+    assert data["threshold"] == 0.3 and data["cv"]["macro_f1"] == 0.5
+    assert data["created"][:2] == "20"
+
+
+def test_saving_again_replaces_the_model_whole(model, saved, labels):
+    other = Classifier(features="word", model="sgd").fit(labels.frame, labels.frame["label"])
+    other.save(saved)
+    assert sorted(p.name for p in saved.iterdir()) == [CARD_FILE, MODEL_FILE]
+    assert load_model(saved).get_params()["features"] == "word"
+    assert card(saved)["cv"] is None and load_model(saved).threshold_ is None
+    assert [p.name for p in saved.parent.iterdir()] == ["m"]  # no temporary directories left
+
+
+def test_a_failed_save_leaves_the_old_model(model, saved, monkeypatch):
+    before = (saved / MODEL_FILE).read_bytes(), (saved / CARD_FILE).read_bytes()
+
+    def crash(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(skops.io, "dumps", crash)
+    with pytest.raises(OSError, match="disk full"):
+        model.save(saved)
+    assert ((saved / MODEL_FILE).read_bytes(), (saved / CARD_FILE).read_bytes()) == before
+    assert [p.name for p in saved.parent.iterdir()] == ["m"]
+    monkeypatch.undo()
+    load_model(saved)
+
+
+def test_save_refuses_to_overwrite_other_files(model, tmp_path):
+    (tmp_path / "notes.txt").write_text("mine")
+    with pytest.raises(ModelError, match="refusing to overwrite"):
+        model.save(tmp_path)
+    assert (tmp_path / "notes.txt").read_text() == "mine"
+
+
+def test_load_accepts_the_model_file_or_card_path(saved):
+    by_file, by_card = load_model(saved / MODEL_FILE), load_model(saved / CARD_FILE)
+    assert by_file.classes_.tolist() == by_card.classes_.tolist()
+
+
+def test_edited_model_file_does_not_match_card(saved):
+    data = (saved / MODEL_FILE).read_bytes()
+    (saved / MODEL_FILE).write_bytes(data[:-100])  # truncated
+    with pytest.raises(ModelError, match="card does not match model"):
+        load_model(saved)
+
+
+def test_corrupt_model_file_is_refused_naming_the_file(saved):
+    data = bytearray((saved / MODEL_FILE).read_bytes())
+    data[len(data) // 2: len(data) // 2 + 64] = b"\x00" * 64
+    replace_model_file(saved, bytes(data[: len(data) - 1000]))
+    with pytest.raises(ModelError, match=r"m/model\.skops"):
+        load_model(saved)
+
+
+def test_a_pickle_is_refused(saved):
+    replace_model_file(saved, pickle.dumps({"pipeline": "anything"}))
+    with pytest.raises(ModelError, match=r"model\.skops is not a readable skops model file"):
+        load_model(saved)
+
+
+def test_untrusted_custom_type_is_refused(saved):
+    replace_model_file(saved, skops.io.dumps({"format": CARD_FORMAT, "pipeline": Gadget(),
+                                              "terms": {}}))
+    with pytest.raises(ModelError,
+                       match=r"refusing to load untrusted type .*Gadget from .*model\.skops"):
+        load_model(saved)
+
+
+def test_a_foreign_scikit_learn_model_is_refused(saved):
+    foreign = LogisticRegression().fit([[0.0], [1.0]], ["general", "publicity"])
+    replace_model_file(saved, skops.io.dumps(foreign))
+    with pytest.raises(ModelError, match="not a fazhi_nlp model"):
+        load_model(saved)
+
+
+def test_missing_or_broken_card(saved, tmp_path):
+    (saved / CARD_FILE).write_text("{not json", "utf-8")
+    with pytest.raises(ModelError, match="card.json is not a model card"):
+        load_model(saved)
+    (saved / CARD_FILE).unlink()
+    with pytest.raises(ModelError, match="card.json is missing"):
+        load_model(saved)
+    with pytest.raises(ModelError, match="no saved model at"):
+        load_model(tmp_path / "nowhere")
+
+
+def test_other_scikit_learn_version_warns_naming_both(saved):
+    rewrite_card(saved, versions={**card(saved)["versions"], "scikit-learn": "0.24.2"})
+    both = rf"scikit-learn 0\.24\.2 .*scikit-learn {sklearn.__version__}"
+    with pytest.warns(ModelVersionWarning, match=both):
+        loaded = load_model(saved)
+    assert loaded.predict(SAMPLE[1:2])[0] == "publicity"
+
+
+def test_shipped_model_loads_with_its_cross_validation(labels):
+    clf = load_model()
+    assert default_model_dir() == Path(fazhi_nlp.__file__).parent / "data" / "model"
+    assert clf.get_params() == DEFAULT_PARAMS
+    assert 0 < clf.threshold_ < 1 and clf.cv_["threshold"] == clf.threshold_
+    assert clf.cv_["macro_f1"] > 0.6
+    assert clf.cv_["n_scored"] == (labels.frame["source"] == "seed").sum()
+    # the shipped model was trained on exactly the shipped labels (rebuild it when they change)
+    fitted = Classifier(model="sgd").fit(labels.frame, labels.frame["label"])
+    assert clf.training_["sha256"] == fitted.training_["sha256"]
+    assert list(clf.predict(SAMPLE)) == ["decision_making", "publicity", "disputes", "general"]
+
+
+def test_rebuilding_the_default_model_is_deterministic(tmp_path):
+    first = rebuild_default_model(tmp_path / "a")
+    second = rebuild_default_model(tmp_path / "b")
+    assert first.summary() == second.summary()
+    assert first.predictions.equals(second.predictions)
+    a, b = load_model(tmp_path / "a"), load_model(tmp_path / "b")
+    np.testing.assert_array_equal(a.predict_proba(SAMPLE), b.predict_proba(SAMPLE))
+    assert card(tmp_path / "a")["cv"] == card(tmp_path / "b")["cv"] == first.summary()
+    shutil.rmtree(tmp_path / "a")
