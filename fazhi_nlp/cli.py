@@ -140,6 +140,15 @@ def _units(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def _print_units(units: Any, width: int = 48) -> None:
+    """One line per unit: report, unit index, label, probability, and the start of its text."""
+    for row in units.itertuples(index=False):
+        text = row.text if len(row.text) <= width else row.text[:width - 1] + "…"
+        mark = "?" if row.uncertain else " "
+        print(f"{row.doc_id[:12]:<12} {row.unit_index:>4} {row.label:<18} {row.probability:.2f}{mark} {text}")
+    print()
+
+
 def _classify_command(args: argparse.Namespace) -> int:
     from .labels import LABEL_NAMES
 
@@ -149,6 +158,8 @@ def _classify_command(args: argparse.Namespace) -> int:
     units = result.units
     if not len(result.reports):
         return _report_errors(result.errors)
+    if args.show_units:
+        _print_units(units)
     counts = units.groupby(["doc_id", "label"]).size().unstack(fill_value=0).reindex(
         index=list(result.reports["doc_id"]), columns=list(LABEL_NAMES), fill_value=0)
     counts.insert(0, "units", result.reports.set_index("doc_id")["n_units"])
@@ -396,6 +407,8 @@ def build_parser() -> argparse.ArgumentParser:
                           help="write one row per unit to FILE (.csv or .jsonl)")
     classify.add_argument("--reports", metavar="FILE",
                           help="write one row per report to FILE (.csv or .jsonl)")
+    classify.add_argument("--show-units", action="store_true",
+                          help="also print every unit: report, index, label, probability ('?' when uncertain), text")
     classify.set_defaults(run=_classify_command)
 
     prof = commands.add_parser(

@@ -164,3 +164,12 @@ def test_train_saves_a_cross_validated_model_that_classify_uses(small_labels, tm
                  "-o", str(tmp_path / "u.jsonl")]) == 0
     units = pd.read_json(tmp_path / "u.jsonl", lines=True)
     assert set(units["label"]) <= {"disputes", "enforcement", "publicity"}
+
+
+def test_show_units_prints_every_unit_with_its_label(capsys):
+    assert main(["classify", str(seed_path("004")), "--show-units", "-q"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    unit_lines = [line for line in lines if line.startswith("004_0238c246 ")]
+    assert len(unit_lines) == 59
+    index, label = unit_lines[0].split()[1:3]
+    assert index == "0" and label in LABEL_NAMES
