@@ -26,10 +26,10 @@ import re
 from dataclasses import dataclass
 from typing import Optional
 
+from .segment import SENTENCE_END_CHARS, heading_level
 from .types import Removal
 
 CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_SENTENCE_END = "。！？；!?;"
 
 # Field names of government-site metadata blocks (the keys, not any site's values).
 _META_KEYS = (
@@ -70,12 +70,11 @@ _TITLE_AGENCY = re.compile(
     rf"^(?:中共)?(?P<org>[{CJK}（）()]+?{_ORG_SUFFIX})(?:党组|党委)?(?:关于)?(?:\d{{4}})")
 _YEAR = re.compile(r"(20\d{2}|19\d{2})\s*年")
 
-_WIDTH = {ord(a): b for a, b in zip("；！（）", "；！（）")}
-_WIDTH.update({ord("\u3000"): " ", ord("\xa0"): " ", ord("\u2002"): " ", ord("\u2003"): " ",
-               ord("\u2009"): " ", ord("\t"): " ", ord("．"): ".", ord("％"): "%", ord("＋"): "+",
-               ord("－"): "-", ord("／"): "/", ord("＝"): "=", ord("＜"): "<", ord("＞"): ">",
-               ord("＃"): "#", ord("＆"): "&", ord("＊"): "*", ord("＠"): "@", ord("［"): "[",
-               ord("］"): "]", ord("＿"): "_"})
+_WIDTH = {ord("\u3000"): " ", ord("\xa0"): " ", ord("\u2002"): " ", ord("\u2003"): " ",
+          ord("\u2009"): " ", ord("\t"): " ", ord("．"): ".", ord("％"): "%", ord("＋"): "+",
+          ord("－"): "-", ord("／"): "/", ord("＝"): "=", ord("＜"): "<", ord("＞"): ">",
+          ord("＃"): "#", ord("＆"): "&", ord("＊"): "*", ord("＠"): "@", ord("［"): "[",
+          ord("］"): "]", ord("＿"): "_"}
 _WIDTH.update({c: c - 0xFEE0 for c in range(ord("０"), ord("９") + 1)})
 _WIDTH.update({c: c - 0xFEE0 for c in range(ord("Ａ"), ord("Ｚ") + 1)})
 _WIDTH.update({c: c - 0xFEE0 for c in range(ord("ａ"), ord("ｚ") + 1)})
@@ -196,7 +195,7 @@ def _is_crumb_trail(line: str) -> bool:
     separators = len(_CRUMB_SEPARATORS.findall(line))
     if separators < 2 and not (line.startswith((">", "»")) and separators >= 1):
         return False
-    return bool(parts) and all(len(p) <= 16 and not any(e in p for e in _SENTENCE_END + "。，") for p in parts)
+    return bool(parts) and all(len(p) <= 16 and not any(e in p for e in SENTENCE_END_CHARS + "。，") for p in parts)
 
 
 def _mark_meta_values(lines: list[str], kinds: list[Optional[str]]) -> None:
@@ -212,8 +211,8 @@ def _find_title(lines: list[str], kinds: list[Optional[str]], body: list[int]) -
     """The first short body line before the text proper that names a report."""
     for i in body[:3]:
         line = lines[i]
-        if len(line) <= 80 and not any(e in line for e in _SENTENCE_END) and _TITLE_WORDS.search(line) \
-                and not line.endswith(("：", ":")) and not re.match(r"^[一二三四五六七八九十]+、|^（", line):
+        if len(line) <= 80 and not any(e in line for e in SENTENCE_END_CHARS) and _TITLE_WORDS.search(line) \
+                and not line.endswith(("：", ":")) and heading_level(line) is None:
             kinds[i] = "title"
             return line
     return None

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from typing import Iterator
 
 from .errors import InputError, MissingDependencyError
+from .segment import ENUMERATOR, heading_level
 
 _INSTALL = 'pip install "fazhi-nlp[office]"'
 
@@ -328,10 +329,6 @@ _QUOTES = "‘’“”\"'"
 _WORD = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.·+-/%_&@#")
 _SENTENCE_END = re.compile(r"[。！？；：.!?;:][”’」』）)》】〕\"']*$")
 _CN = "一二三四五六七八九十百"
-_HEADING_START = re.compile(
-    rf"^(?:[{_CN}]+、|[（(][{_CN}]+[）)]|[（(]\d{{1,2}}[）)]|\d{{1,2}}[、．.](?!\d)|[\u2460-\u2473]"
-    rf"|第[{_CN}]+(?:章|节|部分|篇))")
-_ENUMERATOR_START = re.compile(rf"^(?:[{_CN}]+是|第[{_CN}]+[、，,：:])")
 _PAGE_NUMBER = re.compile(
     rf"^(?:[-—–－_~·•*\s]*\d{{1,4}}[-—–－_~·•*\s]*|第\s*[\d{_CN}]+\s*页(?:\s*[,，/、]?\s*共\s*\d+\s*页)?"
     r"|共\s*\d+\s*页\s*[,，]?\s*第\s*\d+\s*页|\d+\s*/\s*\d+|(?:page|p\.)\s*\d+(?:\s*(?:of|/)\s*\d+)?)$",
@@ -548,11 +545,11 @@ def _paragraphs(lines: list[_Line]) -> list[str]:
     indents = len(ends) >= 2 and sum(map(indented, ends)) >= 0.8 * len(ends)
 
     def breaks(a: _Line, b: _Line) -> bool:
-        if short(a, b) or _HEADING_START.match(b.text) or abs(a.size - b.size) > 0.1 * a.size:
+        if short(a, b) or heading_level(b.text) is not None or abs(a.size - b.size) > 0.1 * a.size:
             return True
         if indents:  # the layout shows where paragraphs start
             return indented(b)
-        return bool(_SENTENCE_END.search(a.text) or _ENUMERATOR_START.match(b.text))
+        return bool(_SENTENCE_END.search(a.text) or ENUMERATOR.match(b.text))
 
     paragraphs = [lines[0].text]
     for a, b in pairs:

@@ -55,6 +55,5 @@ def process(source: Source, *, doc_id: Optional[str] = None) -> Report:
 
 
 def _path_of(source: Source) -> Optional[Path]:
-    if isinstance(source, os.PathLike) or (isinstance(source, str) and looks_like_path(source)):
-        return Path(source)
-    return None
+    return Path(source) if isinstance(source, os.PathLike) or (
+        isinstance(source, str) and looks_like_path(source)) else None

@@ -24,9 +24,12 @@ from .errors import InputError
 
 Source = Union[str, bytes, os.PathLike]
 
-_PATH_SUFFIXES = (".txt", ".text", ".html", ".htm", ".shtml", ".xhtml", ".md", ".docx", ".pdf")
-_HTML_START = re.compile(r"\A\s*(<!--.*?-->\s*)*<(!doctype\s+html|html|head|body|div|p|meta|table|section|article)\b",
-                         re.IGNORECASE | re.DOTALL)
+#: File endings of the reports a folder scan picks up (content, not the ending, decides how a file is read).
+REPORT_SUFFIXES = (".txt", ".text", ".md", ".html", ".htm", ".shtml", ".xhtml", ".docx", ".pdf")
+_HTML_START = re.compile(
+    r"\A\s*(<\?xml[^>]*\?>\s*)?(<!--.*?-->\s*)*<(!doctype\s+html|html|head|body|div|p|meta|table|section|article)\b",
+    re.IGNORECASE | re.DOTALL)
+_NOT_IN_PATHS = re.compile(r"[<>\n，。：；！？、“”（）]")
 _BLOCK_TAGS = frozenset(
     "address article aside blockquote br dd div dl dt figcaption figure footer form h1 h2 h3 h4 h5 h6 "
     "header hr li main nav ol p pre section table tbody td th thead tr ul".split())
@@ -38,12 +41,14 @@ def looks_like_path(text: str) -> bool:
 
     >>> looks_like_path("reports/2022.txt"), looks_like_path("一、总体情况")
     (True, False)
-    >>> looks_like_path("https://www.example.gov.cn/a.html")
-    False
+    >>> looks_like_path("https://www.example.gov.cn/a.html"), looks_like_path("详见附件：实施方案.pdf")
+    (False, False)
     """
-    if "\n" in text or len(text) > 1024 or not text.strip() or "://" in text:
+    if len(text) > 1024 or not text.strip() or "://" in text:
         return False
-    return text.lower().endswith(_PATH_SUFFIXES) or os.path.exists(text)
+    if os.path.exists(text):
+        return True
+    return text.lower().endswith(REPORT_SUFFIXES) and not _NOT_IN_PATHS.search(text)
 
 
 def read_report(source: Source, *, name: str | None = None) -> str:
@@ -58,7 +63,8 @@ def read_report(source: Source, *, name: str | None = None) -> str:
         try:
             data = path.read_bytes()
         except FileNotFoundError:
-            raise InputError(f"{path}: no such file") from None
+            raise InputError(f"{path}: no such file (to process text that looks like a file name, "
+                             "pass it as bytes or with a line break)") from None
         except IsADirectoryError:
             raise InputError(f"{path}: is a directory; pass a file (or use classify_corpus for folders)") from None
         except OSError as exc:

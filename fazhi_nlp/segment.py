@@ -30,14 +30,17 @@ _HEADING_MARKERS = (
     (0, re.compile(rf"^第[{_NUM}\d]+[章部篇节](?:分)?\s*")),
     (1, re.compile(rf"^[{_NUM}]+\s*[、，.]\s*")),
     (2, re.compile(rf"^[（(]\s*[{_NUM}]+\s*[）)]\s*[、.]?\s*")),
-    (3, re.compile(r"^\d{1,2}\s*[.、](?!\d)\s*")),
-    (4, re.compile(r"^[（(]\s*\d{1,2}\s*[）)]\s*|^\d{1,2}\s*[）)]\s*")),
+    (3, re.compile(r"^\d{1,2}\s*[.、．](?!\d)\s*")),
+    (4, re.compile(r"^[（(]\s*\d{1,2}\s*[）)]\s*|^\d{1,2}\s*[）)]\s*|^[\u2460-\u2473]\s*")),
 )
-_ENUMERATOR = re.compile(rf"[{_NUM}]+是|第[{_NUM}]+[，、：]|其[{_NUM}][，、：]|首先[，、：]|其次[，、：]|最后[，、：]")
+#: An enumerated clause opens with one of these (一是、二是…, 第一，…, 其一，…, 首先，…).
+ENUMERATOR = re.compile(
+    rf"[{_NUM}]+是|第[{_NUM}]+[，、：,:]|其[{_NUM}][，、：,:]|首先[，、：,:]|其次[，、：,:]|最后[，、：,:]")
 _SPLIT_BEFORE_ENUMERATOR = re.compile(
     rf"(?<=[，、：；。！？”）])\s*(?=[{_NUM}]+是|第[{_NUM}]+[，、：]|其[{_NUM}][，、：])")
 _SENTENCE_END = re.compile(r"[。！？；!?;…]+[”’」』）)】》\"']*")
-_TERMINATORS = "。！？；!?;"
+#: Characters that end a sentence (a line without any of them may be a heading or furniture).
+SENTENCE_END_CHARS = "。！？；!?;"
 RUN_IN_HEADING_MAX = 50
 HEADING_MAX = 60
 UNNUMBERED_HEADING_MAX = 40
@@ -79,10 +82,10 @@ def section_of(heading_path: tuple[str, ...]) -> str:
 
 def _is_unnumbered_heading(paragraph: str) -> bool:
     return (len(paragraph) <= UNNUMBERED_HEADING_MAX
-            and not any(t in paragraph for t in _TERMINATORS)
+            and not any(t in paragraph for t in SENTENCE_END_CHARS)
             and not paragraph.endswith(("：", ":", "，"))
             and re.search(r"[\u4e00-\u9fff]", paragraph) is not None
-            and not _ENUMERATOR.match(paragraph))
+            and not ENUMERATOR.match(paragraph))
 
 
 def _heading_span(paragraph: str, level: Optional[int]) -> int:
@@ -133,7 +136,7 @@ def segment(text: str) -> list[Unit]:
         section = section_of(path)
         for begin, end in _body_spans(paragraph, head):
             piece = paragraph[begin:end]
-            kind = "clause" if _ENUMERATOR.match(piece) else "sentence"
+            kind = "clause" if ENUMERATOR.match(piece) else "sentence"
             units.append(Unit(piece, kind, path, section, number, offset + begin, offset + end, len(units)))
         offset += len(paragraph) + 1
     return units

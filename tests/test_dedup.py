@@ -28,6 +28,12 @@ def test_near_duplicate_paragraph_counts_as_a_repeat():
     assert "near-duplicate" in result.removed[0].reason
 
 
+def test_same_sentence_pattern_with_other_numbers_in_another_section_is_kept():
+    text = ("一、2021年工作情况\n全年共办理行政复议案件12件，均在法定期限内审结，纠错率为零。\n"
+            "二、2022年工作情况\n全年共办理行政复议案件17件，均在法定期限内审结，纠错率为零。")
+    assert dedup(text).text == text
+
+
 def test_short_heading_repeated_in_two_sections_is_kept():
     text = "一、2022年工作情况\n（一）存在问题\n全年共办理信访件四件，均按时办结。\n二、2023年工作计划\n（一）存在问题"
     assert dedup(text).text == text
