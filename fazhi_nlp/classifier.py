@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import numbers
 import re
 import unicodedata
 from collections import Counter
@@ -47,7 +48,8 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
 
 __all__ = [
     "DEFAULT_PARAMS", "Classifier", "EvalResult", "Evidence", "Explanation", "Fold",
-    "Prediction", "choose_threshold", "classify", "evaluate", "rebuild_default_model", "train",
+    "Prediction", "choose_threshold", "classify", "evaluate", "rebuild_default_model", "top_two",
+    "train",
 ]
 
 FEATURES = ("word", "char", "word+char")
@@ -68,6 +70,11 @@ Item = Union[str, Mapping, Unit]
 def _words(text: str) -> str:
     """Space-joined words of ``text`` (NFKC), punctuation dropped; cached (units repeat in CV)."""
     return " ".join(w for w in tokenize(unicodedata.normalize("NFKC", text)) if _WORDLIKE.search(w))
+
+
+def _is_number(value: Any) -> bool:
+    """A real number that is not a bool (JSON ``true`` must not pass for ``C=1``)."""
+    return isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
 
 
 def _chars(text: str) -> str:
@@ -120,9 +127,71 @@ def _columns(texts: list[str], headings: list[str], words: bool, heading: bool) 
     return out
 
 
-def _data_sha256(texts: Iterable[str], labels: Iterable[str]) -> str:
+def _data_sha256(texts: Iterable[str], labels: Iterable[Any]) -> str:
+    """sha256 of the (text, label) pairs in sorted order: the same data in any order, same hash.
+
+    Examples
+    --------
+    >>> _data_sha256(["a", "b"], ["x", "y"]) == _data_sha256(["b", "a"], ["y", "x"])
+    True
+    """
     rows = sorted(zip(texts, labels))
     return hashlib.sha256(json.dumps(rows, ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
+def _is_missing(value: Any) -> bool:
+    """True for None, NaN, pandas NA/NaT and blank strings.
+
+    Examples
+    --------
+    >>> [_is_missing(v) for v in (None, float("nan"), "", " ", "general", 0)]
+    [True, True, True, True, False, False]
+    """
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return not value.strip()
+    try:
+        return bool(value != value)  # NaN and NaT are not equal to themselves
+    except TypeError:  # pandas.NA is neither equal nor unequal to itself
+        return True
+
+
+def _targets(y: Any, n_items: int) -> np.ndarray:
+    """The labels as a 1-d array that keeps their type: strings (object dtype) or numbers.
+
+    Raises :class:`~fazhi_nlp.errors.LabelError` for a missing label (naming its position), a
+    label that is neither a string nor a number, strings mixed with numbers, or a length that
+    differs from ``n_items``.
+
+    Examples
+    --------
+    >>> _targets(["general", "publicity"], 2)
+    array(['general', 'publicity'], dtype=object)
+    >>> _targets([0, 1], 2)
+    array([0, 1])
+    """
+    if isinstance(y, (str, bytes)):
+        raise LabelError(f"expected one label per item, got a single {type(y).__name__}: "
+                         f"{y!r:.60}; wrap it in a list")
+    values = list(y)
+    if len(values) != n_items:
+        raise InputError(f"X has {n_items} items but y has {len(values)} labels")
+    for i, value in enumerate(values):
+        if _is_missing(value):
+            raise LabelError(f"y[{i}] is missing ({value!r}): every item needs a label; "
+                             f"label row {i} or drop it")
+        if not isinstance(value, (str, numbers.Number, np.bool_)):
+            raise LabelError(f"y[{i}] is a {type(value).__name__} ({value!r:.60}); labels must "
+                             "be strings or numbers")
+    strings = [isinstance(value, str) for value in values]
+    if all(strings):
+        return np.asarray(values, dtype=object)
+    if any(strings):
+        i, j = strings.index(True), strings.index(False)
+        raise LabelError(f"labels mix strings and numbers (y[{i}] is {values[i]!r}, y[{j}] is "
+                         f"{values[j]!r}); use one kind")
+    return np.asarray(values)
 
 
 @dataclass(frozen=True)
@@ -176,7 +245,8 @@ class Classifier(ClassifierMixin, BaseEstimator):
     ----------
     pipeline_ : sklearn.pipeline.Pipeline
         ColumnTransformer of TfidfVectorizers, then the linear model.
-    classes_ : ndarray of str
+    classes_ : ndarray
+        The labels seen in ``fit``, sorted, with their type kept (strings or numbers).
     training_ : dict
         Size, per-label counts and sha256 of the training data.
 
@@ -206,18 +276,32 @@ class Classifier(ClassifierMixin, BaseEstimator):
         return tags
 
     def _check_params(self) -> None:
+        """Raise :class:`~fazhi_nlp.errors.InputError` naming the first invalid parameter."""
         if self.features not in FEATURES:
             raise InputError(f"Invalid value {self.features!r} for parameter 'features' of "
                              f"Classifier. Valid values are: {list(FEATURES)}")
         if self.model not in MODELS:
             raise InputError(f"Invalid value {self.model!r} for parameter 'model' of "
                              f"Classifier. Valid values are: {list(MODELS)}")
-        if not (isinstance(self.C, (int, float)) and self.C > 0):
+        if not (_is_number(self.C) and self.C > 0):
             raise InputError(f"Invalid value {self.C!r} for parameter 'C' of Classifier: "
                              "it must be a positive number")
-        if not (isinstance(self.heading_weight, (int, float)) and self.heading_weight >= 0):
+        if not (_is_number(self.heading_weight) and self.heading_weight >= 0):
             raise InputError(f"Invalid value {self.heading_weight!r} for parameter "
                              "'heading_weight' of Classifier: it must be a number >= 0")
+        if not isinstance(self.use_heading, (bool, np.bool_)):
+            raise InputError(f"Invalid value {self.use_heading!r} for parameter 'use_heading' "
+                             "of Classifier: it must be True or False")
+        weights = self.class_weight
+        if not (weights is None or isinstance(weights, str) and weights == "balanced"
+                or isinstance(weights, Mapping) and all(map(_is_number, weights.values()))):
+            raise InputError(f"Invalid value {self.class_weight!r} for parameter 'class_weight' "
+                             "of Classifier: it must be 'balanced', None or a dict of numbers")
+        seed = self.random_state
+        if not (seed is None or isinstance(seed, np.random.RandomState)
+                or isinstance(seed, numbers.Integral) and not isinstance(seed, bool)):
+            raise InputError(f"Invalid value {self.random_state!r} for parameter 'random_state' "
+                             "of Classifier: it must be an int or None")
 
     def _build(self, columns: np.ndarray) -> Any:
         from sklearn.compose import ColumnTransformer
@@ -261,19 +345,23 @@ class Classifier(ClassifierMixin, BaseEstimator):
                              random_state=self.random_state)
 
     def fit(self, X: Any, y: Any) -> "Classifier":
-        """Fit on items ``X`` (str, mapping with 'text'/'heading', or Unit) and labels ``y``."""
+        """Fit on items ``X`` (str, mapping with 'text'/'heading', or Unit) and labels ``y``.
+
+        Labels keep their type (strings or numbers), so ``classes_`` and ``predict`` give the
+        caller's values; a missing label (None, NaN, blank) raises
+        :class:`~fazhi_nlp.errors.LabelError` naming its position.
+        """
         self._check_params()
         texts, headings = _texts_and_headings(X)
-        labels = [str(label) for label in y]
-        if len(labels) != len(texts):
-            raise InputError(f"X has {len(texts)} items but y has {len(labels)} labels")
+        targets = _targets(y, len(texts))
+        labels = targets.tolist()  # plain Python values: JSON-ready for the card
         if len(set(labels)) < 2:
             raise LabelError(f"need at least 2 different labels to train, "
                              f"got {sorted(set(labels))}")
         columns = _columns(texts, headings, self.features != "char", self.use_heading)
         # one BLAS thread: the problem is small, and on a busy machine threads made lbfgs 6x slower
         with threadpool_limits(limits=1, user_api="blas"):
-            self.pipeline_ = self._build(columns).fit(columns, np.asarray(labels, dtype=object))
+            self.pipeline_ = self._build(columns).fit(columns, targets)
         self.classes_ = self.pipeline_.classes_
         self.training_ = {"n": len(labels), "sha256": _data_sha256(texts, labels),
                           "per_label": dict(sorted(Counter(labels).items()))}
@@ -283,14 +371,23 @@ class Classifier(ClassifierMixin, BaseEstimator):
         return _columns(*_texts_and_headings(X), self.features != "char", self.use_heading)
 
     def predict(self, X: Any) -> np.ndarray:
-        """The most probable label of each item."""
+        """The most probable label of each item; no items give an empty array (shape (0,))."""
         check_is_fitted(self, "pipeline_")
-        return self.pipeline_.predict(self._prepare(X))
+        columns = self._prepare(X)
+        if not len(columns):
+            return np.empty(0, dtype=self.classes_.dtype)
+        return self.pipeline_.predict(columns)
 
     def predict_proba(self, X: Any) -> np.ndarray:
-        """Probabilities, one row per item, columns in ``classes_`` order; rows sum to 1."""
+        """Probabilities, one row per item, columns in ``classes_`` order; rows sum to 1.
+
+        No items give an empty array of shape (0, n_classes).
+        """
         check_is_fitted(self, "pipeline_")
-        return self.pipeline_.predict_proba(self._prepare(X))
+        columns = self._prepare(X)
+        if not len(columns):
+            return np.empty((0, len(self.classes_)))
+        return self.pipeline_.predict_proba(columns)
 
     def _coefficients(self) -> np.ndarray:
         """Dense (n_classes, n_features) coefficients of the linear model (SVM: fold mean)."""
@@ -348,6 +445,39 @@ class Classifier(ClassifierMixin, BaseEstimator):
         from .persist import save_model
 
         save_model(self, path, evaluation=evaluation)
+
+
+def top_two(proba: Any, classes: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The best label and the runner-up of each row of ``proba`` (columns in ``classes`` order).
+
+    Ties go to the earlier class. With a single class the runner-up is None, probability 0.0.
+
+    Returns
+    -------
+    labels, probabilities, runner_up, runner_up_probabilities : ndarray
+        One entry per row; labels are object arrays holding ``classes``' values as given.
+
+    Examples
+    --------
+    >>> labels, p, runner_up, q = top_two([[0.2, 0.5, 0.3], [0.4, 0.2, 0.4]], ["a", "b", "c"])
+    >>> labels.tolist(), p.tolist(), runner_up.tolist(), q.tolist()
+    (['b', 'a'], [0.5, 0.4], ['c', 'c'], [0.3, 0.4])
+    >>> [a.tolist() for a in top_two([[1.0]], ["general"])]
+    [['general'], [1.0], [None], [0.0]]
+    """
+    proba = np.asarray(proba, dtype=float)
+    classes = np.asarray(classes, dtype=object)
+    if proba.ndim != 2 or proba.shape[1] != len(classes) or not len(classes):
+        raise InputError(f"top_two needs an (n, n_classes) array with n_classes = "
+                         f"{len(classes)} >= 1, got shape {proba.shape}")
+    order = np.argsort(-proba, axis=1, kind="stable")
+    rows = np.arange(len(proba))
+    if len(classes) == 1:
+        runner_up = np.full(len(proba), None, dtype=object)
+        runner_up_proba = np.zeros(len(proba))
+    else:
+        runner_up, runner_up_proba = classes[order[:, 1]], proba[rows, order[:, 1]]
+    return classes[order[:, 0]], proba[rows, order[:, 0]], runner_up, runner_up_proba
 
 
 # --------------------------------------------------------------------------- training & evaluation
@@ -514,15 +644,13 @@ def evaluate(labels: Any, **params: Any) -> EvalResult:
         test = scored[scored["doc_id"] == doc]
         train_rows = pd.concat([scored[scored["doc_id"] != doc], authored])
         clf = Classifier(**config).fit(train_rows, train_rows["label"])
-        proba = clf.predict_proba(test)
-        order = np.argsort(-proba, axis=1, kind="stable")
-        rows = np.arange(len(test))
+        predicted, probability, runner_up, runner_up_probability = top_two(
+            clf.predict_proba(test), clf.classes_)
         parts.append(pd.DataFrame({
             "doc_id": test["doc_id"].to_numpy(), "unit_id": test["unit_id"].to_numpy(),
             "text": test["text"].to_numpy(), "label": test["label"].to_numpy(),
-            "predicted": clf.classes_[order[:, 0]], "probability": proba[rows, order[:, 0]],
-            "runner_up": clf.classes_[order[:, 1]],
-            "runner_up_probability": proba[rows, order[:, 1]],
+            "predicted": predicted, "probability": probability,
+            "runner_up": runner_up, "runner_up_probability": runner_up_probability,
         }))
         folds.append(Fold(held_out=doc,
                           train_doc_ids=tuple(sorted(set(train_rows["doc_id"]))),
@@ -551,22 +679,16 @@ def evaluate(labels: Any, **params: Any) -> EvalResult:
 class Prediction:
     """The label of one unit, its runner-up, and whether the model is unsure.
 
-    ``uncertain`` is True when ``probability`` is below the threshold in use.
+    ``uncertain`` is True when ``probability`` is below the threshold in use. ``runner_up`` is
+    None (probability 0.0) for a model with a single class.
     """
 
     unit: Unit
     label: str
     probability: float
-    runner_up: str
+    runner_up: Optional[str]
     runner_up_probability: float
     uncertain: bool
-
-
-@lru_cache(maxsize=1)
-def _default_model() -> Classifier:
-    from .persist import load_model
-
-    return load_model()
 
 
 def classify(source: Any, model: Any = None, threshold: Optional[float] = None) -> list[Prediction]:
@@ -577,6 +699,7 @@ def classify(source: Any, model: Any = None, threshold: Optional[float] = None) 
     ----------
     source : str, path, bytes or Report
     model : Classifier, path of a saved model, or None for the shipped default model
+        Saved models are loaded once per process (:func:`fazhi_nlp.persist.cached_model`).
     threshold : float, optional
         Predictions below it are ``uncertain``; defaults to the model card's threshold
         (chosen from cross-validation), or 0.0 for a model without one.
@@ -587,12 +710,10 @@ def classify(source: Any, model: Any = None, threshold: Optional[float] = None) 
     >>> [(p.unit.text, p.label) for p in preds]
     [('一、推进严格规范公正文明执法', 'enforcement'), ('全面落实行政执法三项制度。', 'enforcement')]
     """
-    if model is None:
-        model = _default_model()
-    elif not isinstance(model, Classifier):
-        from .persist import load_model
+    if not isinstance(model, Classifier):
+        from .persist import cached_model
 
-        model = load_model(model)
+        model = cached_model(model)
     if threshold is None:
         threshold = getattr(model, "threshold_", None) or 0.0
     if isinstance(source, Report):
@@ -602,18 +723,12 @@ def classify(source: Any, model: Any = None, threshold: Optional[float] = None) 
 
         report = process(source)
     units = list(report.units)
-    if not units:
-        return []
-    proba = model.predict_proba(units)
-    order = np.argsort(-proba, axis=1, kind="stable")
-    out = []
-    for unit, p, o in zip(units, proba, order):
-        second = o[1] if len(o) > 1 else o[0]
-        out.append(Prediction(unit=unit, label=str(model.classes_[o[0]]),
-                              probability=float(p[o[0]]), runner_up=str(model.classes_[second]),
-                              runner_up_probability=float(p[second]),
-                              uncertain=bool(p[o[0]] < threshold)))
-    return out
+    labels, probability, runner_up, runner_up_probability = top_two(
+        model.predict_proba(units), model.classes_)
+    return [Prediction(unit=unit, label=label, probability=float(p), runner_up=second,
+                       runner_up_probability=float(q), uncertain=bool(p < threshold))
+            for unit, label, p, second, q in zip(units, labels, probability, runner_up,
+                                                   runner_up_probability)]
 
 
 def rebuild_default_model(out_dir: Any) -> EvalResult:

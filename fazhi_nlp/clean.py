@@ -39,13 +39,18 @@ _META_KEYS = (
     "索引号|公开方式|公开形式|公开范围|公开时限|公开属性|公开类别|"
     "发布单位|发布机构|发文机关|发文机构|发文单位|发文字号|文号|统一编号|登记号|有效性|"
     "主题分类|体裁分类|组配分类|信息分类|服务对象|所属主题|主题词|关键词|关键字|"
-    "作者|编辑|责任编辑|审核|审校|供稿|摄影|文章作者|录入"
+    "作者|编辑|责任编辑|审核|审校|供稿|摄影|文章作者|录入|标题|名称|文件名称"
 )
-_META_LINE = re.compile(rf"^(?:【)?(?:{_META_KEYS})(?:】)?\s*(?:[:：]|\s|$)")
-_META_EMPTY = re.compile(rf"^(?:【)?(?:{_META_KEYS})(?:】)?\s*[:：]?\s*$")
+# Table cells often space a key out to align it ("索 引 号", "标　　题").
+_META_KEYS_SPACED = "|".join(r"\s?".join(key) for key in _META_KEYS.split("|"))
+_META_LINE = re.compile(rf"^(?:【)?(?:{_META_KEYS_SPACED})(?:】)?\s*(?:[:：]|\s|$)")
+_META_EMPTY = re.compile(rf"^(?:【)?(?:{_META_KEYS_SPACED})(?:】)?\s*[:：]?\s*$")
+_HIT_COUNTER = re.compile(r"^[本该此]?[文页篇条]?(?:信息|文章)?已?被?(?:浏览|阅读|访问|点击)(?:量|数|次数)?\s*[:：]?\s*"
+                          r"[\d,]+\s*(?:人次|次)?$|^您?是本站第\s*[\d,]+\s*位访(?:问者|客)$")
 _BREADCRUMB = re.compile(r"^(?:当前位置|您当前的位置|您当前位置|您的位置|你的位置|你当前的位置|所在位置|当前页面)\s*[:：]?")
 _CRUMB_SEPARATORS = re.compile(r"\s*(?:>>|>|»|›|→|/|\|)\s*")
-_CRUMB_HOME = re.compile(r"^(?:网站首页|首页|主页|返回首页)\s*(?:>>|>|»|›|→|/|\|)")
+_CRUMB_HOME = re.compile(r"^(?:网站首页|首页|主页|返回首页)\s*(?:>>|>|»|›|→|/|\||$)")
+_SITE_NAME = re.compile(rf"^[{CJK}]{{2,30}}(?:门户网站|官方网站|政府网|信息公开网)$")
 _BRACKETED_META = re.compile(rf"^[（(【\[]\s*(?:{_META_KEYS})\s*[:：][^。]{{0,40}}[）)】\]]$")
 _PAGER = re.compile(r"^(?:第\s*\d+\s*页|共\s*\d+\s*页|上一页|下一页|首页\s+上一页|\d+\s*/\s*\d+\s*页)")
 _WIDGET_TOKENS = re.compile(
@@ -54,14 +59,20 @@ _WIDGET_TOKENS = re.compile(
     r"字体|字号|默认|微信|微博|QQ空间|朋友圈|复制链接|纠错|[大中小]|[\[\]【】()（）:：|/\s·]")
 _TRAILER_START = re.compile(
     r"^(?:附件下载|相关链接|相关阅读|相关文章|相关新闻|相关附件|相关文件|上一篇|下一篇|上一条|下一条|"
-    r"标签|留言与评论|发表评论|我要评论|网友评论|评论|验证码|文章标签)\s*(?:[:：(（>》]|$)")
+    r"标签|留言与评论|发表评论|我要评论|网友评论|评论|验证码|文章标签|附件\s*\d*)\s*(?:[:：(（>》]|$)")
+_LIST_HEAD = re.compile(r"^(?:相关链接|相关阅读|相关文章|相关新闻|相关附件|相关文件|附件下载)\s*[:：]?$")
 _TRAILER_END = re.compile(r"(?:>>|》》|>>>|＞＞)\s*$")
-_FOOTER = re.compile(r"版权所有|主办单位|承办单位|技术支持|ICP备|网站标识码|公网安备|联系我们|网站地图|Copyright", re.I)
+_FOOTER = re.compile(r"版权所有|主办单位|承办单位|主办[:：]|承办[:：]|技术支持|ICP备|网站标识码|公网安备|联系我们|网站地图|"
+                     r"Copyright|^地址[:：]|邮编|邮政编码|联系电话|传真[:：]|分辨率|浏览器", re.I)
+_QR_PROMPT = re.compile(r"(?:扫一扫|扫码|扫描二维码).{0,10}(?:手机|移动端)|手机.{0,4}(?:扫一扫|扫码|扫描)")
 _DATE_FRAGMENT = re.compile(r"^[\d\s:/\-.]{2,25}$")
 _CJK_DATE = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日$")
+# Publication keys first; the date a document was written (成文日期, 印发日期) only as a last resort.
+_PUBLISHED_KEYS = (r"发\s?布\s?(?:日\s?期|时\s?间)|发文日期|公开日期", r"(?<!成文)(?<!印发)(?<!生成)(?:日期|时间)",
+                   r"日期")
 _ANY_DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
 _DOC_NUMBER = re.compile(rf"^[{CJK}]{{1,12}}\s*[〔\[【（(]\s*\d{{4}}\s*[〕\]】）)]\s*\d+\s*号$")
-_LINK_LINE = re.compile(r"^(?:https?://|www\.)\S+$", re.I)
+_LINK_LINE = re.compile(rf"^(?:[{CJK}]{{1,8}}\s*[:：]\s*)?(?:https?://|www\.)\S+$", re.I)
 _ARTEFACT = re.compile(r"\[(?:bookmark|image|footnote|endnote|comment|pagebreak|page break)\b[^\]\n]{0,200}\]", re.I)
 _ORG_SUFFIX = r"(?:人民政府|委员会|管理局|局|厅|委|办公室|办|政府|院|中心|部|署|所|站|队|处|会)"
 _SIGNATURE = re.compile(rf"^(?:中共)?[{CJK}（）()]{{1,30}}{_ORG_SUFFIX}(?:党组|党委)?$")
@@ -69,6 +80,7 @@ _TITLE_WORDS = re.compile(r"报告|总结|情况|工作要点")
 _TITLE_AGENCY = re.compile(
     rf"^(?:中共)?(?P<org>[{CJK}（）()]+?{_ORG_SUFFIX})(?:党组|党委)?(?:关于)?(?:\d{{4}})")
 _YEAR = re.compile(r"(20\d{2}|19\d{2})\s*年")
+_TITLE_WINDOW = 12
 
 _WIDTH = {ord("\u3000"): " ", ord("\xa0"): " ", ord("\u2002"): " ", ord("\u2003"): " ",
           ord("\u2009"): " ", ord("\t"): " ", ord("．"): ".", ord("％"): "%", ord("＋"): "+",
@@ -105,6 +117,7 @@ def normalise(text: str) -> str:
     """
     text = _ZERO_WIDTH.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
     text = text.translate(_WIDTH)
+    text = re.sub(r"(?<=\d)：(?=\d)", ":", text)
     text = re.sub(r"(?<!\d),|,(?!\d)", "，", text)
     text = re.sub(r"(?<![\d/:a-zA-Z]):(?!//)|(?<=\d):(?!\d)", "：", text)
     text = re.sub(r"(?<=[^\x00-\x7f]):|:(?=[^\x00-\x7f])", "：", text)
@@ -122,8 +135,10 @@ def clean(text: str) -> Cleaned:
     _mark_meta_values(lines, kinds)
     body = [i for i, k in enumerate(kinds) if k is None]
     title = _find_title(lines, kinds, body)
+    _mark_header(lines, kinds)
     _mark_signatures(lines, kinds)
     _mark_repeated_title(lines, kinds, title)
+    _mark_trailer_lists(lines, kinds)
 
     removed: list[Removal] = []
     kept: list[str] = []
@@ -159,6 +174,7 @@ _REASONS = {
     "doc_number": "document number line",
     "link": "link line",
     "artefact": "word-processor artefact",
+    "header": "site name or menu above the report title",
     "title": "report title (kept as metadata)",
     "signature": "signing agency (kept as metadata)",
     "signed_date": "signing date (kept as metadata)",
@@ -171,13 +187,17 @@ def _furniture_kind(line: str) -> Optional[str]:
         return "breadcrumb"
     if (_META_LINE.match(line) or _BRACKETED_META.match(line)) and "。" not in line and len(line) <= 120:
         return "metadata"
+    if _HIT_COUNTER.match(line):
+        return "metadata"
+    if _SITE_NAME.match(line):
+        return "header"
     if _PAGER.match(line) and len(line) <= 40:
         return "trailer"
     if _TRAILER_START.match(line) and len(line) <= 80 or (_TRAILER_END.search(line) and len(line) <= 30):
         return "trailer"
     if len(line) <= 60 and _FOOTER.search(line) and "。" not in line:
         return "footer"
-    if len(line) <= 40 and not _WIDGET_TOKENS.sub("", line):
+    if len(line) <= 40 and (not _WIDGET_TOKENS.sub("", line) or _QR_PROMPT.search(line)):
         return "widget"
     if _DATE_FRAGMENT.match(line) and re.search(r"\d", line):
         return "date"
@@ -209,13 +229,34 @@ def _mark_meta_values(lines: list[str], kinds: list[Optional[str]]) -> None:
 
 def _find_title(lines: list[str], kinds: list[Optional[str]], body: list[int]) -> Optional[str]:
     """The first short body line before the text proper that names a report."""
-    for i in body[:3]:
+    for n, i in enumerate(body[:_TITLE_WINDOW]):
         line = lines[i]
-        if len(line) <= 80 and not any(e in line for e in SENTENCE_END_CHARS) and _TITLE_WORDS.search(line) \
+        if any(e in line for e in SENTENCE_END_CHARS):
+            return None
+        if len(line) <= 80 and _TITLE_WORDS.search(line) and (n < 3 or _YEAR.search(line)) \
                 and not line.endswith(("：", ":")) and heading_level(line) is None:
             kinds[i] = "title"
             return line
     return None
+
+
+def _mark_header(lines: list[str], kinds: list[Optional[str]]) -> None:
+    """Short unpunctuated lines above the title are the site's name and menu."""
+    if "title" in kinds:
+        for i in range(kinds.index("title")):
+            if kinds[i] is None and len(lines[i]) <= 40 and not any(e in lines[i] for e in SENTENCE_END_CHARS):
+                kinds[i] = "header"
+
+
+def _mark_trailer_lists(lines: list[str], kinds: list[Optional[str]]) -> None:
+    """The link titles listed under ``相关文件`` / ``相关链接`` belong to the trailer."""
+    for i in range(len(lines)):
+        if kinds[i] == "trailer" and _LIST_HEAD.match(lines[i]):
+            j = i + 1
+            while j < len(lines) and kinds[j] is None and len(lines[j]) <= 80 \
+                    and not any(e in lines[j] for e in SENTENCE_END_CHARS):
+                kinds[j] = "trailer"
+                j += 1
 
 
 def _mark_signatures(lines: list[str], kinds: list[Optional[str]]) -> None:
@@ -274,12 +315,13 @@ def _iso(year: str, month: str, day: str) -> Optional[str]:
 
 
 def _find_published(lines: list[str], kinds: list[Optional[str]]) -> Optional[str]:
-    for i, k in enumerate(kinds):
-        if k == "metadata" and re.search(r"发布|发文|日期|时间", lines[i]):
-            value = lines[i] + (" " + lines[i + 1] if i + 1 < len(lines) else "")
-            match = _ANY_DATE.search(value)
-            if match and _iso(*match.groups()):
-                return _iso(*match.groups())
+    for key in _PUBLISHED_KEYS:
+        for i, k in enumerate(kinds):
+            if k == "metadata":
+                value = lines[i] + (" " + lines[i + 1] if i + 1 < len(lines) else "")
+                match = re.search(rf"(?:{key})\s*[:：]?\s*{_ANY_DATE.pattern}", value)
+                if match and _iso(*match.groups()):
+                    return _iso(*match.groups())
     for i, k in enumerate(kinds[:-1]):
         if k == "date" and re.fullmatch(r"\d{4}", lines[i]) and kinds[i + 1] == "date":
             match = re.fullmatch(r"(\d{1,2})[/\-.](\d{1,2})", lines[i + 1])

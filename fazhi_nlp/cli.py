@@ -1,19 +1,21 @@
 """The ``fazhi-nlp`` command line: each sub-command is a thin shell around the library.
 
 Exit codes: 0 done; 1 done, but some reports could not be read (each is named on stderr);
-2 a usage mistake (a missing file, no reports found, a bad labels file, ...), reported as
-one ``fazhi-nlp: error: ...`` message on stderr without a traceback.
+2 a usage mistake (a wrong option, a missing file, no reports found, a bad labels file,
+...), reported as one ``fazhi-nlp: error: ...`` message on stderr without a traceback.
 """
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import os
 import sys
 from collections import Counter
 from pathlib import Path
-from typing import Any, Optional, Sequence
+from typing import Any, Iterable, NoReturn, Optional, Sequence
 
-from .errors import FazhiError, InputError
+from .errors import FazhiError, InputError, MissingDependencyError
+from .read import REPORT_SUFFIXES
 
 _UNITS_SUFFIXES = (".csv", ".jsonl")
 _EPILOG = """\
@@ -42,11 +44,13 @@ def _classify(args: argparse.Namespace) -> Any:
                            n_jobs=args.jobs, progress=_progress(args))
 
 
-def _report_errors(errors: Any) -> int:
-    """Name each unreadable input on stderr; the exit code (1 if any)."""
-    for source, reason in errors[["source", "reason"]].itertuples(index=False):
+def _report_errors(errors: Iterable[tuple[str, str]]) -> int:
+    """Name each unreadable input, a (source, reason) pair, on stderr; the exit code (1 if any)."""
+    failed = 0
+    for source, reason in errors:
         print(f"fazhi-nlp: skipped {source}: {reason}", file=sys.stderr)
-    return 1 if len(errors) else 0
+        failed += 1
+    return 1 if failed else 0
 
 
 def _check_output(path: Optional[str], suffixes: Sequence[str] = _UNITS_SUFFIXES) -> None:
@@ -120,24 +124,23 @@ def _label_table(matrix: Any, fmt: str) -> str:
 
 
 def _units(args: argparse.Namespace) -> int:
-    from .corpus import find_reports
-    from .pipeline import process
+    from .corpus import _path_jobs, _read
 
-    print(f"{'report':<24} {'year':>4} {'units':>5} {'head':>4} {'sent':>4} {'clause':>6} "
+    jobs = _path_jobs(args.inputs)  # the report ids of classify: unique, folder path if needed
+    width = max(len("report"), *(len(job.doc_id) for job in jobs))
+    print(f"{'report':<{width}} {'year':>4} {'units':>5} {'head':>4} {'sent':>4} {'clause':>6} "
           f"{'removed':>7}  title / agency")
-    failed = 0
-    for path in find_reports(args.inputs):
-        try:
-            report = process(path)
-        except FazhiError as exc:
-            print(f"fazhi-nlp: skipped {exc}", file=sys.stderr)
-            failed += 1
+    errors = []
+    for job in jobs:
+        report = _read(job)
+        if isinstance(report, tuple):  # (source, reason): named on stderr after the rest
+            errors.append(report)
             continue
         kinds = Counter(u.kind for u in report.units)
-        print(f"{report.doc_id[:24]:<24} {report.year or '':>4} {len(report.units):>5} "
+        print(f"{report.doc_id:<{width}} {report.year or '':>4} {len(report.units):>5} "
               f"{kinds['heading']:>4} {kinds['sentence']:>4} {kinds['clause']:>6} "
               f"{len(report.removed):>7}  {report.title or '-'} / {report.agency or '-'}")
-    return 1 if failed else 0
+    return _report_errors(errors)
 
 
 def _print_units(units: Any, width: int = 48) -> None:
@@ -157,7 +160,7 @@ def _classify_command(args: argparse.Namespace) -> int:
     result = _classify(args)
     units = result.units
     if not len(result.reports):
-        return _report_errors(result.errors)
+        return _report_errors(result.errors.itertuples(index=False))
     if args.show_units:
         _print_units(units)
     counts = units.groupby(["doc_id", "label"]).size().unstack(fill_value=0).reindex(
@@ -176,7 +179,7 @@ def _classify_command(args: argparse.Namespace) -> int:
     if args.reports:
         _write_table(result.reports, args.reports)
         print(f"wrote {len(result.reports)} reports to {args.reports}")
-    return _report_errors(result.errors)
+    return _report_errors(result.errors.itertuples(index=False))
 
 
 def _profile_command(args: argparse.Namespace) -> int:
@@ -184,6 +187,8 @@ def _profile_command(args: argparse.Namespace) -> int:
 
     _check_output(args.output)
     _check_output(args.plot, (".png", ".svg", ".pdf"))
+    if args.plot and importlib.util.find_spec("matplotlib") is None:
+        raise MissingDependencyError('--plot needs matplotlib: pip install "fazhi-nlp[plot]"')
     tables = [Path(p) for p in args.inputs if Path(p).suffix.lower() in _UNITS_SUFFIXES]
     if tables and len(tables) != len(args.inputs):
         raise InputError("give either report files and folders, or units tables (.csv/.jsonl) "
@@ -195,7 +200,7 @@ def _profile_command(args: argparse.Namespace) -> int:
         units = pd.concat([_read_units(p) for p in tables], ignore_index=True)
     else:
         result = _classify(args)
-        units, status = result.units, _report_errors(result.errors)
+        units, status = result.units, _report_errors(result.errors.itertuples(index=False))
     prof = profile(units, by=args.by or None)
     print(_label_table((prof.shares * 100).round(), ".0f"))
     print("(percent of each report's sentences and clauses)")
@@ -203,15 +208,9 @@ def _profile_command(args: argparse.Namespace) -> int:
         _write_table(prof.reports.join(prof.shares), args.output, index=True)
         print(f"wrote label shares of {len(prof.shares)} reports to {args.output}")
     if args.plot:
-        import matplotlib
+        from .plot import save_profile
 
-        matplotlib.use("Agg")
-        from matplotlib import pyplot
-
-        from .plot import plot_profile
-
-        ax = plot_profile(prof, kind=args.kind, path=args.plot)
-        pyplot.close(ax.figure)
+        save_profile(prof, args.plot, kind=args.kind)
         print(f"wrote {args.kind} to {args.plot}")
     return status
 
@@ -312,7 +311,7 @@ def _dedup_command(args: argparse.Namespace) -> int:
     if args.output:
         _write_table(reports, args.output)
         print(f"wrote {len(reports)} reports to {args.output}")
-    return _report_errors(result.errors)
+    return _report_errors(result.errors.itertuples(index=False))
 
 
 def _suggest_command(args: argparse.Namespace) -> int:
@@ -332,7 +331,7 @@ def _suggest_command(args: argparse.Namespace) -> int:
           f"({', '.join(f'{k} {v}' for k, v in by_label.most_common())})")
     print("next: correct the 'label' column (in Excel: save as 'CSV UTF-8'), then\n"
           f"  fazhi-nlp train {args.output} --merge-shipped --out my_model/")
-    return _report_errors(result.errors)
+    return _report_errors(result.errors.itertuples(index=False))
 
 
 # --------------------------------------------------------------------------- the parser
@@ -362,7 +361,7 @@ def _fraction(text: str) -> float:
 
 def _add_corpus_options(parser: argparse.ArgumentParser, model: bool = True) -> None:
     parser.add_argument("inputs", nargs="+", metavar="REPORTS",
-                        help="report files (.txt .html .htm .docx .pdf) or folders of them")
+                        help=f"report files ({' '.join(REPORT_SUFFIXES)}) or folders of them")
     if model:
         parser.add_argument("--model", metavar="DIR",
                             help="a model saved by 'fazhi-nlp train' (default: the shipped model)")
@@ -385,9 +384,16 @@ def _add_label_options(parser: argparse.ArgumentParser) -> None:
                              "(default), keep the last line's label, or drop the text")
 
 
+class _Parser(argparse.ArgumentParser):
+    """An argument parser that reports a usage mistake as one line, like every other error."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"fazhi-nlp: error: {message}; see '{self.prog} --help'\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``fazhi-nlp``."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="fazhi-nlp", description="Clean, segment and classify Chinese rule-of-law "
         "government annual reports (法治政府建设年度报告).", epilog=_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -395,7 +401,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     units = commands.add_parser("units", help="clean, deduplicate and segment reports; a table "
                                 "per report")
-    units.add_argument("inputs", nargs="+", metavar="REPORTS", help="report files or folders")
+    units.add_argument("inputs", nargs="+", metavar="REPORTS",
+                       help=f"report files ({' '.join(REPORT_SUFFIXES)}) or folders of them")
     units.set_defaults(run=_units)
 
     classify = commands.add_parser(
@@ -476,7 +483,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     """Run the command line; returns the exit code."""
-    args = build_parser().parse_args(argv)
+    try:
+        args = build_parser().parse_args(argv)
+    except SystemExit as exc:  # --help, or a usage mistake already reported on stderr
+        return int(exc.code or 0)
     try:
         return args.run(args)
     except FazhiError as exc:

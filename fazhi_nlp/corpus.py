@@ -28,15 +28,15 @@ from __future__ import annotations
 
 import math
 import os
-import re
-from collections import Counter, defaultdict
+from collections import Counter, defaultdict, namedtuple
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Iterator, NamedTuple, Optional, Sequence, Union
 
+from .dedup import _bigrams, _key, _similarity
 from .errors import FazhiError, InputError
 from .labels import LABEL_NAMES
+from .read import REPORT_SUFFIXES
 from .types import SECTIONS
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
@@ -48,8 +48,6 @@ __all__ = [
     "iter_classify", "profile", "suggest_for_labelling",
 ]
 
-#: File endings read as reports when a folder is given.
-REPORT_SUFFIXES = (".txt", ".html", ".htm", ".docx", ".pdf")
 #: Columns of :attr:`CorpusResult.units`, one row per unit.
 UNIT_COLUMNS = ("doc_id", "title", "agency", "year", "section", "heading_path", "heading", "kind",
                 "unit_index", "text", "label", "probability", "runner_up",
@@ -66,7 +64,9 @@ EXPORT_COLUMNS = ("text", "label", "doc_id", "unit_id", "heading", "section", "k
 _DTYPES = {"year": "Int64", "duplicate_group": "Int64", "unit_index": "int64",
            "probability": "float64", "runner_up_probability": "float64", "uncertain": "bool",
            "n_units": "int64", "n_removed": "int64", "n_uncertain": "int64"}
-_SIGNIFICANT = re.compile(r"[\s\W_]+", re.UNICODE)
+#: A row of :attr:`CorpusResult.units` / ``.reports``, edited by column name.
+_UnitRow = namedtuple("_UnitRow", UNIT_COLUMNS)
+_ReportRow = namedtuple("_ReportRow", REPORT_COLUMNS)
 
 Source = Union[str, os.PathLike, Sequence[Union[str, os.PathLike]], "pd.DataFrame"]
 
@@ -105,9 +105,10 @@ def _none_found(names: list) -> InputError:
 def find_reports(inputs: Union[str, os.PathLike, Iterable[Union[str, os.PathLike]]]) -> list[Path]:
     """The report files named by ``inputs``; folders are searched recursively (sorted).
 
-    A folder contributes its files ending in :data:`REPORT_SUFFIXES`; a file named directly
-    is taken whatever its ending. Raises :class:`~fazhi_nlp.errors.InputError` for a path
-    that does not exist, or when no report is found at all.
+    A folder contributes its files ending in :data:`fazhi_nlp.read.REPORT_SUFFIXES`
+    (``.txt .html .shtml .docx .pdf``, ...); a file named directly is taken whatever its
+    ending. Raises :class:`~fazhi_nlp.errors.InputError` for a path that does not exist, or
+    when no report is found at all.
 
     Examples
     --------
@@ -180,32 +181,23 @@ def _jobs(source: Source, text_column: str, id_column: Optional[str],
 
 
 def _model_ref(model: Any) -> Any:
-    """What a worker needs to get the model: a (directory, file stamp) key, or the model itself."""
-    if model is None or isinstance(model, (str, os.PathLike)):
-        from .persist import MODEL_FILE, default_model_dir
-
-        directory = default_model_dir() if model is None else Path(model)
-        if directory.is_file():
-            directory = directory.parent
-        model_file = directory / MODEL_FILE
-        stamp = model_file.stat().st_mtime_ns if model_file.is_file() else None
-        return (None if model is None else str(directory), stamp)
+    """What a worker needs to get the model: the absolute path of a saved model (None for
+    the shipped one), or the fitted model itself."""
+    if model is None:
+        return None
+    if isinstance(model, (str, os.PathLike)):
+        return os.path.abspath(model)
     if hasattr(model, "predict_proba") and hasattr(model, "classes_"):
         return model
     raise InputError(f"model must be None (the shipped model), the path of a saved model or a "
                      f"fitted Classifier; got {type(model).__name__}")
 
 
-@lru_cache(maxsize=4)
-def _load(directory: Optional[str], stamp: Optional[int]) -> Any:
-    """The lazy per-process model cache (``stamp`` makes a re-saved model load again)."""
-    from .persist import load_model
-
-    return load_model(directory)
-
-
 def _model(ref: Any) -> Any:
-    return _load(*ref) if isinstance(ref, tuple) else ref
+    """The model of a reference; a saved model is loaded once per process."""
+    from .persist import cached_model
+
+    return cached_model(ref) if ref is None or isinstance(ref, str) else ref
 
 
 # --------------------------------------------------------------------------- the worker
@@ -214,8 +206,8 @@ def _model(ref: Any) -> Any:
 class _Part(NamedTuple):
     """What reading (and labelling) one report produced, in plain rows."""
 
-    report: Optional[tuple]
-    units: list
+    report: Optional[_ReportRow]
+    units: list[_UnitRow]
     error: Optional[tuple]
     text: str
 
@@ -241,22 +233,23 @@ def _read(job: _Job) -> Any:
         return (job.path or job.doc_id, _reason(exc, job))
 
 
-def _report_row(report: Any, job: _Job, n_uncertain: int) -> tuple:
-    return (report.doc_id, job.path, report.title, report.agency, report.year, report.published,
-            len(report.units), len(report.removed), n_uncertain, None, None)
+def _report_row(report: Any, job: _Job, n_uncertain: int) -> _ReportRow:
+    return _ReportRow(doc_id=report.doc_id, path=job.path, title=report.title,
+                      agency=report.agency, year=report.year, published=report.published,
+                      n_units=len(report.units), n_removed=len(report.removed),
+                      n_uncertain=n_uncertain, duplicate_group=None, duplicate_of=None)
 
 
 def _classify_batch(jobs: list[_Job], model_ref: Any, threshold: float) -> list[_Part]:
     """Read a batch of reports and label all their units with one ``predict_proba`` call."""
-    import numpy as np
+    from .classifier import top_two
 
     read = [(job, _read(job)) for job in jobs]
     units = [u for _, r in read if not isinstance(r, tuple) for u in r.units]
     if units:
         model = _model(model_ref)
-        proba = model.predict_proba(units)
-        order = np.argsort(-proba, axis=1, kind="stable")
-        classes = [str(c) for c in model.classes_]
+        labels, proba, runner_up, runner_up_proba = top_two(model.predict_proba(units),
+                                                            [str(c) for c in model.classes_])
     parts, k = [], 0
     for job, report in read:
         if isinstance(report, tuple):
@@ -264,14 +257,17 @@ def _classify_batch(jobs: list[_Job], model_ref: Any, threshold: float) -> list[
             continue
         rows = []
         for unit in report.units:
-            first, second = order[k, 0], order[k, 1 if proba.shape[1] > 1 else 0]
-            p = float(proba[k, first])
-            rows.append((report.doc_id, report.title, report.agency, report.year, unit.section,
-                         " > ".join(unit.heading_path), unit.heading, unit.kind, unit.index,
-                         unit.text, classes[first], p, classes[second], float(proba[k, second]),
-                         p < threshold, None))
+            p = float(proba[k])
+            rows.append(_UnitRow(
+                doc_id=report.doc_id, title=report.title, agency=report.agency,
+                year=report.year, section=unit.section,
+                heading_path=" > ".join(unit.heading_path), heading=unit.heading,
+                kind=unit.kind, unit_index=unit.index, text=unit.text, label=labels[k],
+                probability=p, runner_up=runner_up[k],
+                runner_up_probability=float(runner_up_proba[k]), uncertain=p < threshold,
+                duplicate_of=None))
             k += 1
-        n_uncertain = sum(1 for row in rows if row[UNIT_COLUMNS.index("uncertain")])
+        n_uncertain = sum(1 for row in rows if row.uncertain)
         parts.append(_Part(_report_row(report, job, n_uncertain), rows, None, report.text))
     return parts
 
@@ -389,7 +385,7 @@ def _flag(parts: list[_Part], threshold: Optional[float]) -> None:
 
     if threshold is None:
         return
-    texts = [(p.report[0], p.text) for p in parts if p.report and p.report[6]]
+    texts = [(p.report.doc_id, p.text) for p in parts if p.report and p.report.n_units]
     group_of, first_of = {}, {}
     for number, group in enumerate(find_duplicate_reports(texts, threshold=threshold), start=1):
         for doc_id in group:
@@ -397,10 +393,11 @@ def _flag(parts: list[_Part], threshold: Optional[float]) -> None:
         for doc_id in group[1:]:
             first_of[doc_id] = group[0]
     for i, part in enumerate(parts):
-        doc_id = part.report[0] if part.report else None
+        doc_id = part.report.doc_id if part.report else None
         if doc_id in group_of:
-            report = part.report[:-2] + (group_of[doc_id], first_of.get(doc_id))
-            units = [row[:-1] + (first_of.get(doc_id),) for row in part.units]
+            first = first_of.get(doc_id)
+            report = part.report._replace(duplicate_group=group_of[doc_id], duplicate_of=first)
+            units = [row._replace(duplicate_of=first) for row in part.units]
             parts[i] = part._replace(report=report, units=units)
 
 
@@ -413,9 +410,11 @@ def classify_corpus(source: Source, *, model: Any = None, threshold: Optional[fl
     Parameters
     ----------
     source : folder, file, list of files and folders, or pandas.DataFrame
-        Folders are searched recursively for ``.txt .html .htm .docx .pdf``. A DataFrame
-        holds one report per row in ``text_column``; ids come from ``id_column``, else a
-        ``doc_id`` column, else the index. File ids are file names without their ending.
+        Folders are searched recursively for files ending in
+        :data:`fazhi_nlp.read.REPORT_SUFFIXES` (``.txt .html .shtml .docx .pdf``, ...). A
+        DataFrame holds one report per row in ``text_column``; ids come from ``id_column``,
+        else a ``doc_id`` column, else the index. File ids are file names without their
+        ending (with the folder path when two files share a name).
     model : Classifier, path of a saved model, or None for the shipped model
     threshold : float, optional
         Units labelled with a lower probability are ``uncertain``; default: the model
@@ -573,12 +572,13 @@ def profile(units: Any, by: Union[str, Sequence[str], None] = None, *,
     if weight == "chars":
         if "text" not in rows.columns:
             raise InputError("weight='chars' needs a 'text' column in the units table")
-        w = rows["text"].astype(str).map(lambda t: len(_SIGNIFICANT.sub("", t)))
+        w = rows["text"].astype(str).map(lambda t: len(_key(t)))
     else:
         w = pd.Series(1, index=rows.index)
     found = set(rows["label"].astype(str))
     labels = list(LABEL_NAMES) + sorted(found - set(LABEL_NAMES))
     doc_order = list(pd.unique(rows["doc_id"]))
+    doc_rank = {doc_id: i for i, doc_id in enumerate(doc_order)}
 
     def table(keys: list[str], values: "pd.Series") -> "pd.DataFrame":
         t = values.groupby([rows[k] for k in keys] + [rows["label"].astype(str)]).sum() \
@@ -587,12 +587,12 @@ def profile(units: Any, by: Union[str, Sequence[str], None] = None, *,
         return t
 
     counts = table(["doc_id"], pd.Series(1, index=rows.index)).reindex(doc_order)
-    weights = table(["doc_id"], w).reindex(doc_order)
+    weights = counts if weight == "units" else table(["doc_id"], w).reindex(doc_order)
     shares = weights.div(weights.sum(axis=1), axis=0)
     if "section" in rows.columns:
         per_section = table(["doc_id", "section"], w)
         order = {s: i for i, s in enumerate(SECTIONS)}
-        keys = sorted(per_section.index, key=lambda k: (doc_order.index(k[0]),
+        keys = sorted(per_section.index, key=lambda k: (doc_rank[k[0]],
                                                         order.get(k[1], len(order)), str(k[1])))
         per_section = per_section.reindex(pd.MultiIndex.from_tuples(keys, names=["doc_id",
                                                                                  "section"]))
@@ -614,15 +614,6 @@ def profile(units: Any, by: Union[str, Sequence[str], None] = None, *,
 # --------------------------------------------------------------------------- labelling loop
 
 
-def _grams(text: str) -> frozenset[str]:
-    key = _SIGNIFICANT.sub("", text)
-    return frozenset(key[i:i + 2] for i in range(max(1, len(key) - 1)))
-
-
-def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
-    return len(a & b) / len(a | b) if a or b else 1.0
-
-
 def _excluded_texts(exclude: Any) -> set[str]:
     if exclude is None:
         return set()
@@ -631,6 +622,34 @@ def _excluded_texts(exclude: Any) -> set[str]:
     if hasattr(exclude, "columns"):
         return {str(t).strip() for t in exclude["text"]}
     return {str(t).strip() for t in exclude}
+
+
+class _Picks:
+    """The units picked so far (positions in ``texts``), their bigrams and count per report."""
+
+    def __init__(self, texts: list[str], docs: list, similarity: float) -> None:
+        self.texts, self.docs, self.similarity = texts, docs, similarity
+        self.order: list[int] = []
+        self.picked: set[int] = set()
+        self.grams: list[frozenset[str]] = []
+        self.per_report: Counter = Counter()
+
+    def take(self, queue: list[int], head: int, cap: float) -> int:
+        """Pick the first unit of ``queue[head:]`` that is new, from a report below ``cap``
+        and no near-copy of a picked unit; return the queue position after it (or the end)."""
+        for position in range(head, len(queue)):
+            i = queue[position]
+            if i in self.picked or self.per_report[self.docs[i]] >= cap:
+                continue
+            grams = _bigrams(_key(self.texts[i]))
+            if any(_similarity(grams, other) >= self.similarity for other in self.grams):
+                continue
+            self.order.append(i)
+            self.picked.add(i)
+            self.grams.append(grams)
+            self.per_report[self.docs[i]] += 1
+            return position + 1
+        return len(queue)
 
 
 def suggest_for_labelling(units: Any, n: int = 50, *, similarity: float = 0.6,
@@ -690,30 +709,17 @@ def suggest_for_labelling(units: Any, n: int = 50, *, similarity: float = 0.6,
         if texts[i] not in seen:
             seen.add(texts[i])
             queues[labels[i]].append(i)
-    cap = max(1, math.ceil(2 * n / max(1, len(set(docs)))))
-    picked: list[int] = []
-    grams: list[frozenset[str]] = []
-    per_report: Counter = Counter()
-    for capped in (True, False):  # the second pass, without the per-report cap, fills up
+    fair_share = max(1, math.ceil(2 * n / max(1, len(set(docs)))))
+    picks = _Picks(texts, docs, similarity)
+    for cap in (fair_share, math.inf):  # the second pass, without the per-report cap, fills up
         heads = {label: 0 for label in queues}
-        while len(picked) < n and heads:
+        while len(picks.order) < n and heads:
             for label in sorted(heads, key=lambda lab: margin[queues[lab][heads[lab]]]):
-                while heads[label] < len(queues[label]):
-                    i = queues[label][heads[label]]
-                    heads[label] += 1
-                    if i in picked or (capped and per_report[docs[i]] >= cap):
-                        continue
-                    g = _grams(texts[i])
-                    if any(_jaccard(g, other) >= similarity for other in grams):
-                        continue
-                    picked.append(i)
-                    grams.append(g)
-                    per_report[docs[i]] += 1
-                    break
-                if len(picked) >= n:
+                heads[label] = picks.take(queues[label], heads[label], cap)
+                if len(picks.order) >= n:
                     break
             heads = {lab: h for lab, h in heads.items() if h < len(queues[lab])}
-    return frame.iloc[picked].assign(margin=[margin[i] for i in picked])
+    return frame.iloc[picks.order].assign(margin=[margin[i] for i in picks.order])
 
 
 def export_for_labelling(units: "pd.DataFrame", path: Union[str, os.PathLike]) -> Path:

@@ -37,7 +37,8 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, Optional, Union
 
-from .errors import LabelError
+from .errors import InputError, LabelError
+from .read import decode
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -103,6 +104,7 @@ _MAX_LISTED = 20
 _CHINESE_COLUMNS = {"文本": "text", "内容": "text", "句子": "text",
                     "标签": "label", "类别": "label", "分类": "label"}
 _SAVE_AS = "save it from Excel as 'CSV UTF-8 (逗号分隔)' and load it again"
+_OLE_FILE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls (and .doc) files start with this
 
 
 class SkippedRow(NamedTuple):
@@ -317,52 +319,17 @@ def _read_file(data: bytes, name: str, *, suffix: str, stem: str,
 
 
 def _decode(data: bytes, name: str) -> str:
-    """Text of a label file: UTF-8 (BOM optional), UTF-16 with BOM, or GB18030/GBK."""
+    """Text of a label file, decoded as reports are (:func:`fazhi_nlp.read.decode`)."""
     if data.startswith(b"PK\x03\x04"):
         raise LabelError(f"{name}: is an Excel workbook (or another zip file), not CSV; "
                          f"{_SAVE_AS}, or pass pandas.read_excel(...) to load_labels")
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        text = _try_decode(data, "utf-16")
-    elif data.startswith(b"\xef\xbb\xbf"):
-        text = _try_decode(data, "utf-8-sig")
-    else:
-        text = _try_decode(data, "utf-8")
-        if text is None and _mostly_utf8(data):
-            line, offset = _first_bad_byte(data)
-            raise LabelError(f"{name}, line {line}: looks like UTF-8 but has an invalid byte at "
-                             f"offset {offset}; the file may be truncated or damaged")
-        if text is None:
-            text = _try_decode(data, "gb18030")
-    if text is None:
-        line, offset = _first_bad_byte(data)
-        raise LabelError(f"{name}, line {line}: cannot be decoded (invalid byte at offset "
-                         f"{offset}; tried UTF-8, UTF-8 with BOM, UTF-16 with BOM and "
-                         f"GBK/GB18030); the file may be damaged or not text: {_SAVE_AS}")
-    if "\x00" in text:
-        raise LabelError(f"{name}: looks like a binary file (an .xls workbook?), not CSV or "
-                         f"JSON Lines; {_SAVE_AS}")
-    return text
-
-
-def _try_decode(data: bytes, encoding: str) -> Optional[str]:
+    if data.startswith(_OLE_FILE):
+        raise LabelError(f"{name}: is an old Excel workbook (.xls), not CSV; {_SAVE_AS}, or "
+                         "pass pandas.read_excel(...) to load_labels")
     try:
-        return data.decode(encoding)
-    except UnicodeDecodeError:
-        return None
-
-
-def _mostly_utf8(data: bytes) -> bool:
-    """True for UTF-8 text with a few damaged bytes (rather than GBK text)."""
-    text = data.decode("utf-8", errors="replace")
-    bad = text.count("\ufffd")
-    good = sum(ord(c) > 127 for c in text) - bad
-    return good >= 10 * bad
-
-
-def _first_bad_byte(data: bytes) -> tuple[int, int]:
-    """Line and byte offset of the first byte that is not UTF-8."""
-    head = data.decode("utf-8", errors="replace").split("\ufffd", 1)[0]
-    return head.count("\n") + 1, len(head.encode("utf-8"))
+        return decode(data, name=name)
+    except InputError as exc:
+        raise LabelError(f"{exc}. A labels file is CSV or JSON Lines text: {_SAVE_AS}") from None
 
 
 def _csv_records(text: str, name: str) -> list[tuple[int, dict] | _Problem]:

@@ -5,9 +5,11 @@ loading never runs code from the file). ``card.json`` says what the model is: la
 parameters, library versions, sha256 of the model file, a hash and counts of the training
 data, cross-validation metrics and the uncertainty threshold.
 
-Loading checks the model file against the card, lets through only the exact scikit-learn
-types fazhi_nlp writes, and warns when the model was made with another scikit-learn, jieba or
-user dictionary.
+Loading reads the model file once, checks those bytes against the card's sha256 (which
+detects a changed or damaged file), lets skops rebuild only types it trusts or that are on
+fazhi_nlp's allow-list (nothing is unpickled), checks the card's parameters against the loaded
+pipeline, and warns when the model was made with another scikit-learn, jieba or user
+dictionary. :func:`cached_model` loads each saved model once per process.
 
 The shipped default model lives in the package, ``fazhi_nlp/data/model/`` (the repository's
 ``models/default`` points there), so it is installed by ``pip install .`` and by
@@ -31,15 +33,16 @@ import uuid
 import warnings
 import zipfile
 from datetime import datetime, timezone
+from functools import lru_cache
 from importlib import resources
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any, Optional
 
-from .errors import ModelError
+from .errors import InputError, ModelError
 
-__all__ = ["CARD_FILE", "MODEL_FILE", "ModelVersionWarning", "default_model_dir", "load_model",
-           "save_model"]
+__all__ = ["CARD_FILE", "MODEL_FILE", "ModelVersionWarning", "cached_model", "default_model_dir",
+           "load_model", "save_model"]
 
 MODEL_FILE = "model.skops"
 CARD_FILE = "card.json"
@@ -53,11 +56,18 @@ ALLOWED_TYPES = frozenset({
 })
 #: What the loaded Pipeline's parts must be (checked after loading, by qualified class name).
 _FEATURE_TYPES = frozenset({"sklearn.feature_extraction.text.TfidfVectorizer"})
-_MODEL_TYPES = frozenset({
-    "sklearn.linear_model._logistic.LogisticRegression",
-    "sklearn.linear_model._stochastic_gradient.SGDClassifier",
-    "sklearn.calibration.CalibratedClassifierCV",
-})
+#: The ``model`` parameter each of those estimators comes from.
+_MODEL_TYPES = {
+    "sklearn.linear_model._logistic.LogisticRegression": "logreg",
+    "sklearn.linear_model._stochastic_gradient.SGDClassifier": "sgd",
+    "sklearn.calibration.CalibratedClassifierCV": "svm",
+}
+#: Card fields and the JSON types each may have (a field that may be null may also be absent).
+_CARD_FIELDS: dict[str, tuple] = {
+    "format": (str,), "labels": (list,), "params": (dict,), "model_sha256": (str,),
+    "versions": (dict,), "tokenizer": (dict, type(None)), "training_data": (dict, type(None)),
+    "cv": (dict, type(None)), "threshold": (int, float, type(None)),
+}
 
 
 class ModelVersionWarning(UserWarning):
@@ -94,14 +104,6 @@ def _versions() -> dict[str, Optional[str]]:
         "skops": _version("skops"),
         "python": ".".join(map(str, sys.version_info[:3])),
     }
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _write_synced(path: Path, data: bytes) -> None:
@@ -228,6 +230,7 @@ def save_model(clf: Any, path: Any, evaluation: Any = None) -> Path:
 
 
 def _read_card(card_file: Path) -> dict:
+    """The parsed card, its fields and parameters checked (see :func:`_check_card`)."""
     try:
         card = json.loads(card_file.read_text("utf-8"))
     except FileNotFoundError:
@@ -235,13 +238,79 @@ def _read_card(card_file: Path) -> dict:
                          f"and {CARD_FILE}; save the model again") from None
     except (UnicodeDecodeError, json.JSONDecodeError) as err:
         raise ModelError(f"{card_file} is not a model card ({err})") from None
-    missing = [k for k in ("format", "labels", "params", "model_sha256", "versions")
-               if not isinstance(card, dict) or k not in card]
-    if missing or card.get("format") != CARD_FORMAT:
-        raise ModelError(f"{card_file} is not a fazhi_nlp model card "
-                         f"(format {card.get('format') if isinstance(card, dict) else None!r}, "
-                         f"missing {missing})")
+    _check_card(card, card_file)
     return card
+
+
+def _check_card(card: Any, card_file: Path) -> None:
+    """Raise :class:`ModelError` naming ``card_file`` unless every field has its JSON type and
+    ``params`` are exactly the valid parameters of a Classifier.
+
+    Examples
+    --------
+    >>> _check_card({"format": CARD_FORMAT, "labels": "abc"}, Path("card.json"))
+    Traceback (most recent call last):
+    ...
+    fazhi_nlp.errors.ModelError: card.json: 'labels' is a str, expected list; save the model again
+    """
+    if not isinstance(card, dict) or card.get("format") != CARD_FORMAT:
+        found = card.get("format") if isinstance(card, dict) else type(card).__name__
+        raise ModelError(f"{card_file} is not a fazhi_nlp model card (format {found!r}, "
+                         f"expected {CARD_FORMAT!r})")
+    for key, types in _CARD_FIELDS.items():
+        if key not in card and type(None) not in types:
+            raise ModelError(f"{card_file} is not a fazhi_nlp model card (missing {key!r})")
+        value = card.get(key)
+        if not isinstance(value, types) or isinstance(value, bool):
+            expected = " or ".join("null" if t is type(None) else t.__name__ for t in types)
+            raise ModelError(f"{card_file}: {key!r} is a {type(value).__name__}, expected "
+                             f"{expected}; save the model again")
+    if not all(isinstance(label, str) for label in card["labels"]):
+        raise ModelError(f"{card_file}: 'labels' must be a list of strings, got "
+                         f"{card['labels']!r:.80}")
+    if not all(v is None or isinstance(v, str) for v in card["versions"].values()):
+        raise ModelError(f"{card_file}: 'versions' must map names to version strings")
+    if card.get("threshold") is not None and not 0 <= card["threshold"] <= 1:
+        raise ModelError(f"{card_file}: 'threshold' is {card['threshold']}, expected a "
+                         "probability between 0 and 1")
+    _check_card_params(card["params"], card_file)
+
+
+def _check_card_params(params: dict, card_file: Path) -> None:
+    """Raise :class:`ModelError` unless ``params`` are a valid, complete Classifier setting."""
+    from .classifier import Classifier
+
+    valid = sorted(Classifier().get_params())
+    unknown, missing = sorted(set(params) - set(valid)), sorted(set(valid) - set(params))
+    if unknown or missing:
+        raise ModelError(f"{card_file}: 'params' do not describe a Classifier (unknown "
+                         f"{unknown}, missing {missing}). Valid parameters are: {valid}")
+    try:
+        Classifier(**params)._check_params()
+    except InputError as err:
+        raise ModelError(f"{card_file}: 'params': {err}") from None
+
+
+def _check_agrees(params: dict, pipeline: Any, card_file: Path) -> None:
+    """Raise :class:`ModelError` when the card's features, heading or model setting differs
+    from the loaded pipeline's feature blocks and estimator.
+
+    A heading block needs ``use_heading``; ``use_heading`` without a heading block is a model
+    trained on units without headings.
+    """
+    blocks = {name for name, _, _ in pipeline.named_steps["features"].transformers_}
+    features = "+".join(b for b in ("word", "char") if b in blocks)
+    model = _MODEL_TYPES[_qualname(pipeline.named_steps["model"])]
+    problems = []
+    if params["features"] != features:
+        problems.append(f"features {params['features']!r}, but the model has {features!r} blocks")
+    if "heading" in blocks and not params["use_heading"]:
+        problems.append("use_heading false, but the model has a heading block")
+    if params["model"] != model:
+        problems.append(f"model {params['model']!r}, but the model file holds a {model!r} model")
+    if problems:
+        raise ModelError(f"{card_file}: card does not match model (the card says "
+                         f"{'; '.join(problems)}); save the model again")
 
 
 def _warn_versions(card: dict, where: Path) -> None:
@@ -262,7 +331,7 @@ def _warn_versions(card: dict, where: Path) -> None:
         warnings.warn(f"{where} was saved with jieba {made} but this is jieba "
                       f"{_version('jieba')}; word segmentation may differ", ModelVersionWarning,
                       stacklevel=3)
-    made = card.get("tokenizer", {}).get("userdict_sha256")
+    made = (card.get("tokenizer") or {}).get("userdict_sha256")
     if made != userdict_sha256():
         warnings.warn(f"{where} was trained with another user dictionary than this fazhi_nlp "
                       "ships; word segmentation may differ — retrain the model",
@@ -288,8 +357,24 @@ def _check_structure(pipeline: Any, model_file: Path) -> None:
                          f"({_qualname(union)}, {_qualname(steps['model'])})")
 
 
+def _model_dir(path: Any) -> Path:
+    """The model directory of ``path`` (a directory, its model file or card; None: shipped)."""
+    directory = default_model_dir() if path is None else Path(path)
+    if directory.is_file() and directory.name in (MODEL_FILE, CARD_FILE):
+        directory = directory.parent
+    if not directory.is_dir():
+        raise ModelError(f"no saved model at {directory}: expected a directory holding "
+                         f"{MODEL_FILE} and {CARD_FILE}")
+    return directory
+
+
 def load_model(path: Any = None) -> Any:
     """Load a :class:`~fazhi_nlp.classifier.Classifier` saved by :func:`save_model`.
+
+    The model file is read once; its sha256 is checked and skops loads those same bytes.
+    Every type in the file that skops does not already trust must be on fazhi_nlp's
+    allow-list of scikit-learn types, and nothing is unpickled. Each call loads the files
+    again; :func:`cached_model` keeps one copy per process.
 
     Parameters
     ----------
@@ -301,7 +386,9 @@ def load_model(path: Any = None) -> Any:
     ------
     ModelError
         Missing or corrupt files, a model file whose sha256 differs from the card's
-        ("card does not match model"), or a file holding types fazhi_nlp does not write.
+        ("card does not match model"), a file holding types fazhi_nlp does not write, or a
+        card whose fields have the wrong JSON types or whose parameters are invalid or
+        disagree with the model file.
 
     Warns
     -----
@@ -310,24 +397,23 @@ def load_model(path: Any = None) -> Any:
     """
     import skops.io
 
-    directory = default_model_dir() if path is None else Path(path)
-    if directory.is_file() and directory.name in (MODEL_FILE, CARD_FILE):
-        directory = directory.parent
-    if not directory.is_dir():
-        raise ModelError(f"no saved model at {directory}: expected a directory holding "
-                         f"{MODEL_FILE} and {CARD_FILE}")
-    card = _read_card(directory / CARD_FILE)
-    model_file = directory / MODEL_FILE
-    if not model_file.is_file():
-        raise ModelError(f"{model_file} is missing; save the model again")
-    digest = _sha256(model_file)
+    directory = _model_dir(path)
+    card_file, model_file = directory / CARD_FILE, directory / MODEL_FILE
+    card = _read_card(card_file)
+    try:
+        data = model_file.read_bytes()
+    except FileNotFoundError:
+        raise ModelError(f"{model_file} is missing; save the model again") from None
+    except OSError as err:
+        raise ModelError(f"{model_file} cannot be read ({err})") from None
+    digest = hashlib.sha256(data).hexdigest()
     if digest != card["model_sha256"]:
         raise ModelError(f"{model_file}: card does not match model (sha256 {digest[:12]}…, card "
-                         f"says {str(card['model_sha256'])[:12]}…); the file was changed or "
+                         f"says {card['model_sha256'][:12]}…); the file was changed or "
                          "copied from another model — save or retrain the model again")
     _warn_versions(card, directory)
     try:
-        untrusted = skops.io.get_untrusted_types(file=model_file)
+        untrusted = skops.io.get_untrusted_types(data=data)
     except Exception as err:  # skops raises zipfile/json/key errors for foreign or broken files
         raise ModelError(f"{model_file} is not a readable skops model file "
                          f"({type(err).__name__}: {err})") from None
@@ -335,7 +421,7 @@ def load_model(path: Any = None) -> Any:
         if name not in ALLOWED_TYPES:
             raise ModelError(f"refusing to load untrusted type {name} from {model_file}")
     try:
-        payload = skops.io.load(model_file, trusted=untrusted)
+        payload = skops.io.loads(data, trusted=untrusted)
     except Exception as err:
         raise ModelError(f"{model_file} could not be loaded "
                          f"({type(err).__name__}: {err})") from None
@@ -343,6 +429,7 @@ def load_model(path: Any = None) -> Any:
     if [str(c) for c in pipeline.classes_] != card["labels"]:
         raise ModelError(f"{model_file}: card does not match model (labels "
                          f"{[str(c) for c in pipeline.classes_]} vs card {card['labels']})")
+    _check_agrees(card["params"], pipeline, card_file)
 
     from .classifier import Classifier
 
@@ -354,3 +441,34 @@ def load_model(path: Any = None) -> Any:
     clf.threshold_ = card.get("threshold")
     clf.card_ = card
     return clf
+
+
+def _stamp(path: Path) -> Optional[tuple[int, int, int]]:
+    """(inode, size, mtime in ns) of a file, or None if it cannot be read."""
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_ino, st.st_size, st.st_mtime_ns
+
+
+def cached_model(path: Any = None) -> Any:
+    """:func:`load_model`, loaded once per process and model directory.
+
+    The cache is keyed by the resolved directory (so ``models/default`` and the shipped
+    model are one entry) and the stamps of its two files: a model saved again is loaded
+    again. The model returned is shared; don't modify it.
+
+    Examples
+    --------
+    >>> cached_model() is cached_model(default_model_dir() / MODEL_FILE)
+    True
+    """
+    directory = Path(os.path.realpath(_model_dir(path)))
+    return _load_cached(directory, _stamp(directory / MODEL_FILE), _stamp(directory / CARD_FILE))
+
+
+@lru_cache(maxsize=4)
+def _load_cached(directory: Path, model_stamp: Any, card_stamp: Any) -> Any:
+    """The per-process cache behind :func:`cached_model` (the stamps are only cache keys)."""
+    return load_model(directory)

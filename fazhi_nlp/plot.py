@@ -10,6 +10,9 @@ by their English names and report names by their ids (``lang="en"``): never as e
 On Debian or Ubuntu, ``apt-get install fonts-noto-cjk`` (or ``fonts-wqy-microhei``) adds one.
 
 matplotlib is imported when a function runs (``pip install "fazhi-nlp[plot]"``).
+:func:`plot_profile` draws on a pyplot figure, so that Jupyter and ``plt.show()`` display
+it; :func:`save_profile` only writes a file, on a figure that no backend or pyplot state
+is involved in (for scripts and the command line).
 
 Examples
 --------
@@ -22,8 +25,10 @@ Examples
 """
 from __future__ import annotations
 
+import importlib
 import os
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional, Union
@@ -34,7 +39,7 @@ from .labels import LABELS, LABEL_NAMES
 if TYPE_CHECKING:  # pragma: no cover - typing only
     import pandas as pd
 
-__all__ = ["CJK_FAMILIES", "cjk_font", "plot_profile"]
+__all__ = ["CJK_FAMILIES", "cjk_font", "plot_profile", "save_profile"]
 
 #: Font families tried first for Chinese text, in order of preference.
 CJK_FAMILIES = ("Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Source Han Sans CN",
@@ -132,7 +137,8 @@ def plot_profile(data: Any, kind: str = "heatmap", *, ax: Any = None,
         as it is.
     kind : {"heatmap", "bars"}
     ax : matplotlib Axes, optional
-        Draw here; by default a new figure sized to the table.
+        Draw here; by default a new pyplot figure sized to the table (pyplot's backend
+        shows it: inline in Jupyter, in a window with ``plt.show()``).
     path : str or Path, optional
         Also save the figure there (PNG, SVG or PDF by the file ending), at 150 dpi.
     lang : {"auto", "zh", "en"}
@@ -144,50 +150,99 @@ def plot_profile(data: Any, kind: str = "heatmap", *, ax: Any = None,
     -------
     matplotlib.axes.Axes
     """
-    if kind not in _KINDS:
-        raise InputError(f"kind must be one of {list(_KINDS)}, got {kind!r}")
-    if lang not in ("auto", "zh", "en"):
-        raise InputError(f"lang must be 'auto', 'zh' or 'en', got {lang!r}")
-    try:
-        import matplotlib.pyplot as plt
-        from matplotlib.font_manager import FontProperties
-    except ImportError:
-        raise _missing_matplotlib() from None
-    table, rich_rows, plain_rows = _table(data)
-    if table.empty:
-        raise InputError("nothing to plot: the table has no rows (were any units labelled?)")
-    if len(table) > _MAX_ROWS:
-        raise InputError(f"{len(table)} rows are too many to draw legibly (at most {_MAX_ROWS}); "
-                         "plot a subset (e.g. profile.shares.head(50)) or a comparison table "
-                         "(profile.by_agency, profile.by_year)")
-    font = cjk_font() if lang != "en" else None
-    if lang == "zh" and font is None:
-        raise MissingDependencyError("no installed font draws Chinese; install one (e.g. "
-                                     "apt-get install fonts-noto-cjk) or use lang='en'")
-    zh = {label.name: label.zh for label in LABELS}
-    if font:
-        columns = [zh.get(str(c), str(c)) for c in table.columns]
-        rows = rich_rows
-        props = FontProperties(fname=font)
-    else:
-        columns = [str(c) for c in table.columns]
-        default = _default_font()
-        rows = [r if _has_glyphs(default, r) else (p if _has_glyphs(default, p) else f"#{i + 1}")
-                for i, (r, p) in enumerate(zip(rich_rows, plain_rows))]
-        props = FontProperties()
-    values = table.to_numpy(dtype=float)
+    drawing = _Drawing.of(data, kind, lang)
     if ax is None:
-        height = max(2.5, 0.4 * len(rows) + 1.8)
-        width = 11 if kind == "heatmap" else 9
-        _, ax = plt.subplots(figsize=(width, height), layout="constrained")
-    if kind == "heatmap":
-        _heatmap(ax, values, rows, columns, props)
-    else:
-        _bars(ax, values, rows, columns, table.columns, props)
-    ax.set_title(title or ("Label shares per report" if len(rows) else ""), fontproperties=props)
+        plt = _import("matplotlib.pyplot")
+        _, ax = plt.subplots(figsize=drawing.size, layout="constrained")
+    drawing.draw(ax, title)
     if path is not None:
         ax.figure.savefig(path, dpi=150, bbox_inches="tight")
     return ax
+
+
+def save_profile(data: Any, path: Union[str, os.PathLike], kind: str = "heatmap", *,
+                 lang: str = "auto", title: Optional[str] = None) -> Path:
+    """Draw label shares as :func:`plot_profile` does and write them to ``path`` only.
+
+    The figure is not a pyplot figure: no backend is chosen, nothing is displayed and
+    nothing stays open, so it suits scripts and servers. Returns ``path``.
+
+    Examples
+    --------
+    >>> import pandas as pd, tempfile, pathlib
+    >>> units = pd.DataFrame({"doc_id": ["a", "b"], "label": ["publicity", "disputes"]})
+    >>> out = save_profile(units, pathlib.Path(tempfile.mkdtemp()) / "shares.png", lang="en")
+    >>> out.read_bytes()[:4] == b"\\x89PNG"
+    True
+    """
+    drawing = _Drawing.of(data, kind, lang)
+    figure = _import("matplotlib.figure").Figure(figsize=drawing.size, layout="constrained")
+    drawing.draw(figure.subplots(), title)
+    figure.savefig(path, dpi=150, bbox_inches="tight")
+    return Path(path)
+
+
+def _import(module: str) -> Any:
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        raise _missing_matplotlib() from None
+
+
+@dataclass(frozen=True)
+class _Drawing:
+    """A table ready to draw: values, row and column names, the font and the kind of plot."""
+
+    values: Any
+    rows: list[str]
+    columns: list[str]
+    names: Any
+    props: Any
+    kind: str
+
+    @classmethod
+    def of(cls, data: Any, kind: str, lang: str) -> "_Drawing":
+        if kind not in _KINDS:
+            raise InputError(f"kind must be one of {list(_KINDS)}, got {kind!r}")
+        if lang not in ("auto", "zh", "en"):
+            raise InputError(f"lang must be 'auto', 'zh' or 'en', got {lang!r}")
+        FontProperties = _import("matplotlib.font_manager").FontProperties
+        table, rich_rows, plain_rows = _table(data)
+        if table.empty:
+            raise InputError("nothing to plot: the table has no rows (were any units labelled?)")
+        if len(table) > _MAX_ROWS:
+            raise InputError(f"{len(table)} rows are too many to draw legibly (at most "
+                             f"{_MAX_ROWS}); plot a subset (e.g. profile.shares.head(50)) or a "
+                             "comparison table (profile.by_agency, profile.by_year)")
+        font = cjk_font() if lang != "en" else None
+        if lang == "zh" and font is None:
+            raise MissingDependencyError("no installed font draws Chinese; install one (e.g. "
+                                         "apt-get install fonts-noto-cjk) or use lang='en'")
+        if font:
+            zh = {label.name: label.zh for label in LABELS}
+            columns = [zh.get(str(c), str(c)) for c in table.columns]
+            rows = rich_rows
+            props = FontProperties(fname=font)
+        else:
+            columns = [str(c) for c in table.columns]
+            default = _default_font()
+            rows = [rich if _has_glyphs(default, rich) else
+                    plain if _has_glyphs(default, plain) else f"#{i + 1}"
+                    for i, (rich, plain) in enumerate(zip(rich_rows, plain_rows))]
+            props = FontProperties()
+        return cls(table.to_numpy(dtype=float), rows, columns, table.columns, props, kind)
+
+    @property
+    def size(self) -> tuple[float, float]:
+        """Figure size in inches: wide enough for the labels, tall enough for the rows."""
+        return (11 if self.kind == "heatmap" else 9), max(2.5, 0.4 * len(self.rows) + 1.8)
+
+    def draw(self, ax: Any, title: Optional[str]) -> None:
+        if self.kind == "heatmap":
+            _heatmap(ax, self.values, self.rows, self.columns, self.props)
+        else:
+            _bars(ax, self.values, self.rows, self.columns, self.names, self.props)
+        ax.set_title(title or "Label shares per report", fontproperties=self.props)
 
 
 def _heatmap(ax: Any, values: Any, rows: list[str], columns: list[str], props: Any) -> None:

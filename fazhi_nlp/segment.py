@@ -116,23 +116,26 @@ def _body_spans(paragraph: str, start: int) -> Iterator[tuple[int, int]]:
 def segment(text: str) -> list[Unit]:
     """Cut cleaned text (one paragraph per line) into headings, sentences and clauses."""
     units: list[Unit] = []
-    stack: list[tuple[int, str]] = []
+    stack: list[tuple[float, str, bool]] = []  # (level, heading, numbered)
     offset = 0
     for number, paragraph in enumerate(text.split("\n")):
         level = heading_level(paragraph)
         head = _heading_span(paragraph, level)
         if head:
             left = len(paragraph) - len(paragraph.lstrip())
-            if level is None:
-                level = stack[-1][0] if stack else 1
+            numbered = level is not None
+            if not numbered:
+                # right under a numbered heading it is a sub-heading; after body text, the next sibling
+                under = bool(stack) and stack[-1][2] and units[-1].kind == "heading"
+                level = stack[-1][0] + (0.5 if under else 0) if stack else 1
             while stack and stack[-1][0] >= level:
                 stack.pop()
             heading = paragraph[left:head].rstrip()
-            path = tuple(h for _, h in stack)
+            path = tuple(h for _, h, _ in stack)
             units.append(Unit(heading, "heading", path, section_of(path + (heading,)), number,
                               offset + left, offset + left + len(heading), len(units)))
-            stack.append((level, heading))
-        path = tuple(h for _, h in stack)
+            stack.append((level, heading, numbered))
+        path = tuple(h for _, h, _ in stack)
         section = section_of(path)
         for begin, end in _body_spans(paragraph, head):
             piece = paragraph[begin:end]

@@ -1,6 +1,7 @@
 """The classifier: scikit-learn conventions, inputs, explanations, evaluation and classify()."""
 from __future__ import annotations
 
+import dataclasses
 import subprocess
 import sys
 import unicodedata
@@ -10,12 +11,12 @@ import pandas as pd
 import pytest
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
-from sklearn.model_selection import GridSearchCV, GroupKFold
+from sklearn.model_selection import GridSearchCV, GroupKFold, cross_val_score
 from sklearn.pipeline import Pipeline
 
 import fazhi_nlp
 from fazhi_nlp.classifier import (DEFAULT_PARAMS, Classifier, Prediction, choose_threshold,
-                                classify, evaluate, train)
+                                classify, evaluate, top_two, train)
 from fazhi_nlp.errors import InputError, LabelError
 from fazhi_nlp.labels import shipped_labels
 from fazhi_nlp.types import Unit
@@ -58,12 +59,59 @@ def test_works_in_pipeline_and_grid_search(frame):
     y = rows["label"].tolist()
     pipe = Pipeline([("clf", Classifier(model="sgd"))]).fit(X, y)
     assert set(pipe.predict(X[:20])) <= set(y)
-    search = GridSearchCV(Classifier(model="sgd"), {"C": [1.0, 10.0]},
+    # C=1e-4 regularises the model into near-constant predictions; it comes first, so a
+    # search that ignored C (every candidate equal) would pick it on the tie
+    search = GridSearchCV(Classifier(model="sgd"), {"C": [1e-4, 10.0]},
                           cv=GroupKFold(n_splits=3), scoring="f1_macro")
     search.fit(X, y, groups=rows["doc_id"].tolist())
-    assert search.best_params_["C"] in (1.0, 10.0)
-    assert 0.5 < search.best_score_ <= 1.0
-    assert isinstance(search.best_estimator_, Classifier)
+    scores = search.cv_results_["mean_test_score"]
+    assert [p["C"] for p in search.cv_results_["params"]] == [1e-4, 10.0]
+    assert scores[1] > scores[0] + 0.2
+    assert search.best_params_ == {"C": 10.0} and search.best_score_ == scores.max() > 0.5
+    assert isinstance(search.best_estimator_, Classifier) and search.best_estimator_.C == 10.0
+    assert (search.best_estimator_.predict(X) == np.asarray(y)).mean() > 0.9
+
+
+def test_integer_labels_keep_their_type_in_scores_and_searches(frame):
+    X = frame["text"].tolist()
+    y = [fazhi_nlp.LABEL_NAMES.index(label) for label in frame["label"]]
+    clf = Classifier(model="sgd").fit(X, y)
+    assert clf.classes_.tolist() == list(range(13)) and clf.classes_.dtype.kind == "i"
+    assert clf.predict(X[:5]).tolist() == y[:5]
+    assert clf.score(X, y) > 0.9
+    scores = cross_val_score(Classifier(model="sgd"), X, y, cv=3)  # default scoring: accuracy
+    assert scores.shape == (3,) and scores.min() > 0.5
+    search = GridSearchCV(Classifier(model="sgd"), {"C": [1.0, 10.0]}, cv=3).fit(X, y)
+    assert search.best_score_ == search.cv_results_["mean_test_score"].max() > 0.5
+
+
+@pytest.mark.parametrize("missing", [None, float("nan"), np.nan, "", "  ", pd.NA])
+def test_a_missing_label_is_refused_naming_its_position(missing):
+    with pytest.raises(LabelError, match=r"y\[1\] is missing"):
+        Classifier().fit(["组织集体学法", "开展普法宣传", "办理行政复议案件"],
+                         ["study_training", missing, "disputes"])
+    with pytest.raises(LabelError, match=r"y\[1\] is missing"):
+        Classifier().fit(["组织集体学法", "开展普法宣传"],
+                         pd.Series(["study_training", missing], dtype=object))
+
+
+@pytest.mark.parametrize("y, message", [
+    (["general", 1, "publicity"], r"mix strings and numbers \(y\[0\] is 'general', y\[1\] is 1\)"),
+    (["general", ("publicity",), "disputes"], r"y\[1\] is a tuple .*strings or numbers"),
+    ("general", "wrap it in a list"),
+])
+def test_labels_of_the_wrong_kind_are_refused(y, message):
+    with pytest.raises(LabelError, match=message):
+        Classifier().fit(["组织集体学法", "开展普法宣传", "办理行政复议案件"], y)
+
+
+def test_no_items_give_empty_predictions(model):
+    empty_frame = pd.DataFrame({"text": [], "heading": []})
+    for empty in ([], empty_frame):
+        assert model.predict(empty).shape == (0,)
+        assert model.predict_proba(empty).shape == (0, 13)
+    report = fazhi_nlp.process("特此报告。")
+    assert classify(dataclasses.replace(report, units=()), model=model) == []
 
 
 def test_fit_returns_self_and_learns_every_shipped_label(model, frame):
@@ -120,6 +168,14 @@ def test_errors_say_what_was_wrong(model):
         model.predict([{"heading": "一、"}])
     with pytest.raises(InputError, match="X has 2 items but y has 1"):
         Classifier().fit(["a", "b"], ["general"])
+    with pytest.raises(InputError, match="parameter 'use_heading'"):
+        Classifier(use_heading="yes").fit(["a", "b"], ["general", "publicity"])
+    with pytest.raises(InputError, match="parameter 'C'.*positive number"):
+        Classifier(C=True).fit(["a", "b"], ["general", "publicity"])
+    with pytest.raises(InputError, match="parameter 'class_weight'"):
+        Classifier(class_weight="even").fit(["a", "b"], ["general", "publicity"])
+    with pytest.raises(InputError, match="parameter 'random_state'"):
+        Classifier(random_state="0").fit(["a", "b"], ["general", "publicity"])
     with pytest.raises(LabelError, match="at least 2 different labels"):
         Classifier().fit(["a", "b"], ["general", "general"])
 
@@ -150,6 +206,28 @@ def test_explain_gives_terms_found_in_the_text_or_heading(model):
     top_terms = [e.term for e in explanations[0].evidence]
     assert any("执法" in term or "裁量" in term for term in top_terms)
     assert str(explanations[0]).startswith("enforcement 0.")
+
+
+# --- top_two ----------------------------------------------------------------------------
+
+def test_top_two_agrees_with_sorting_each_row(model, frame):
+    proba = model.predict_proba(frame.head(60))
+    labels, p, runner_up, q = top_two(proba, model.classes_)
+    for row, label, best, second, second_p in zip(proba, labels, p, runner_up, q):
+        ranked = sorted(zip(row, model.classes_), key=lambda pair: -pair[0])
+        assert (best, label) == ranked[0] and (second_p, second) == ranked[1]
+
+
+def test_top_two_breaks_ties_by_class_order_and_handles_one_class():
+    labels, p, runner_up, q = top_two(np.array([[0.5, 0.5], [0.25, 0.75]]), [0, 1])
+    assert labels.tolist() == [0, 1] and runner_up.tolist() == [1, 0]
+    assert p.tolist() == [0.5, 0.75] and q.tolist() == [0.5, 0.25]
+    labels, p, runner_up, q = top_two(np.ones((3, 1)), ["general"])
+    assert labels.tolist() == ["general"] * 3 and runner_up.tolist() == [None] * 3
+    assert q.tolist() == [0.0] * 3
+    assert [a.shape for a in top_two(np.empty((0, 3)), ["a", "b", "c"])] == [(0,)] * 4
+    with pytest.raises(InputError, match=r"n_classes = 2 >= 1, got shape \(2, 3\)"):
+        top_two(np.ones((2, 3)), ["a", "b"])
 
 
 # --- evaluation -------------------------------------------------------------------------
@@ -237,17 +315,41 @@ def test_classify_labels_every_unit_of_a_seed_report(seed_reports):
 
 def test_classify_takes_a_path_and_a_threshold():
     path = seed_path("000")
-    everything = classify(path, threshold=1.01)
+    everything = classify(path, threshold=1.0)
     assert everything and all(p.uncertain for p in everything)
     assert not any(p.uncertain for p in classify(str(path), threshold=0.0))
     assert classify(path) == classify(fazhi_nlp.process(path))
 
 
 def test_classify_with_a_trained_model(model):
-    predictions = classify("一、健全依法决策机制\n严格落实重大行政决策程序，聘请法律顾问参与合法性审查。",
-                           model=model)
+    text = "一、健全依法决策机制\n严格落实重大行政决策程序，聘请法律顾问参与合法性审查。"
+    predictions = classify(text, model=model)
     assert [p.label for p in predictions] == ["decision_making", "decision_making"]
     assert not any(p.uncertain for p in predictions)  # a model without a card flags nothing
+    assert all(p.uncertain for p in classify(text, model=model, threshold=1.0))
+
+
+def test_the_cards_threshold_flags_exactly_the_units_below_it(model, seed_reports, tmp_path):
+    report = seed_reports["000"]
+    probabilities = [p.probability for p in classify(report, model=model)]
+    cut = round(float(np.median(probabilities)), 2)
+    model.save(tmp_path / "m", evaluation={"threshold": cut})
+    flags = [p.uncertain for p in classify(report, model=tmp_path / "m")]
+    assert flags == [p < cut for p in probabilities]
+    assert 0 < sum(flags) < len(flags)
+
+
+def test_a_saved_model_is_loaded_once_by_classify(model, tmp_path, monkeypatch):
+    import fazhi_nlp.persist
+
+    model.save(tmp_path / "m")
+    loads = []
+    real_load = fazhi_nlp.persist.load_model
+    monkeypatch.setattr(fazhi_nlp.persist, "load_model", lambda path: loads.append(path)
+                        or real_load(path))
+    first = classify("全年办理行政复议案件12件。", model=tmp_path / "m")
+    assert classify("全年办理行政复议案件12件。", model=str(tmp_path / "m" / "card.json")) == first
+    assert len(loads) == 1 and first[0].label == "disputes"
 
 
 # --- the package stays light --------------------------------------------------------------

@@ -56,8 +56,20 @@ def test_a_missing_file_is_one_error_line():
 
 
 def test_a_folder_without_reports_is_one_error_line(tmp_path):
-    (tmp_path / "readme.md").write_text("nothing to see")
+    (tmp_path / "labels.csv").write_text("text,label\n")
     assert "no reports found" in one_error_line(run("classify", tmp_path))
+
+
+@pytest.mark.parametrize("args, said", [
+    ((), "the following arguments are required: COMMAND; see 'fazhi-nlp --help'"),
+    (("clasify", "x.txt"), "invalid choice: 'clasify'"),
+    (("classify",), "the following arguments are required: REPORTS; "
+                    "see 'fazhi-nlp classify --help'"),
+    (("suggest", "x.txt", "-n", "0", "-o", "x.csv"), "argument -n: expected a whole number"),
+    (("profile", "x.txt", "--kind", "pie"), "see 'fazhi-nlp profile --help'"),
+])
+def test_a_usage_mistake_is_one_error_line_with_a_hint(args, said):
+    assert said in one_error_line(run(*args))
 
 
 def test_a_bad_labels_file_is_one_error_line_naming_the_line(tmp_path):
@@ -75,6 +87,47 @@ def test_unreadable_reports_are_named_and_the_exit_code_is_1(tmp_path, capsys):
     out, err = capsys.readouterr()
     assert seed_path("004").stem in out
     assert err.strip() == f"fazhi-nlp: skipped {tmp_path / 'empty.txt'}: is empty (no text to process)"
+
+
+def test_units_names_reports_like_classify_and_goes_on_after_a_failure(tmp_path, capsys,
+                                                                      monkeypatch):
+    import fazhi_nlp.pipeline
+
+    for folder in ("a", "b", "c"):
+        (tmp_path / folder).mkdir()
+        shutil.copy(seed_path("004"), tmp_path / folder / "report.txt")
+    (tmp_path / "empty.txt").write_bytes(b"")
+    process = fazhi_nlp.pipeline.process
+
+    def failing(source, doc_id=None):
+        if "c" in os.fspath(source).split(os.sep):
+            raise RuntimeError("parser crashed")
+        return process(source, doc_id=doc_id)
+
+    monkeypatch.setattr(fazhi_nlp.pipeline, "process", failing)
+    assert main(["units", str(tmp_path)]) == 1
+    out, err = capsys.readouterr()
+    names = [line.split()[0] for line in out.splitlines()[1:]]
+    assert names == ["report", "b/report"]
+    assert err.splitlines() == [
+        f"fazhi-nlp: skipped {tmp_path / 'c' / 'report.txt'}: RuntimeError: parser crashed",
+        f"fazhi-nlp: skipped {tmp_path / 'empty.txt'}: is empty (no text to process)"]
+
+
+def test_plot_without_matplotlib_is_one_error_line_before_any_work(tmp_path, capsys,
+                                                                   monkeypatch):
+    import importlib.util
+
+    find_spec = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *a: None if name == "matplotlib" else find_spec(name, *a))
+    monkeypatch.setitem(sys.modules, "matplotlib", None)  # and importing it fails
+    code = main(["profile", str(seed_path("004")), "-o", str(tmp_path / "shares.csv"),
+                 "--plot", str(tmp_path / "shares.png")])
+    out, err = capsys.readouterr()
+    assert code == 2 and out == ""
+    assert err == 'fazhi-nlp: error: --plot needs matplotlib: pip install "fazhi-nlp[plot]"\n'
+    assert not (tmp_path / "shares.csv").exists()
 
 
 def test_profile_of_a_units_table_writes_csv_and_png(tmp_path, capsys):

@@ -22,9 +22,9 @@ def seeds() -> CorpusResult:
 
 
 def _jaccard(a: str, b: str) -> float:
-    from fazhi_nlp.corpus import _grams, _jaccard as jaccard
+    from fazhi_nlp.dedup import _bigrams, _key, _similarity
 
-    return jaccard(_grams(a), _grams(b))
+    return _similarity(_bigrams(_key(a)), _bigrams(_key(b)))
 
 
 def test_units_and_reports_tables_have_one_row_per_unit_and_per_report(seeds, seed_reports):
@@ -73,13 +73,33 @@ def test_a_joblib_backend_is_picked_up_without_other_changes(seeds):
     pd.testing.assert_frame_equal(result.units, seeds.units)
 
 
+def test_a_saved_model_is_loaded_once_for_classify_and_classify_corpus(tmp_path, monkeypatch):
+    import fazhi_nlp
+    import fazhi_nlp.persist as persist
+
+    labels = load_labels(pd.DataFrame({
+        "text": ["组织开展宪法宣传周活动。", "开展普法进企业活动。", "严格落实行政执法三项制度。",
+                 "规范行政执法行为。"],
+        "label": ["publicity", "publicity", "enforcement", "enforcement"]}))
+    fazhi_nlp.train(labels).save(tmp_path / "model")
+    loads = []
+    load_model = persist.load_model
+    monkeypatch.setattr(persist, "load_model", lambda path=None: loads.append(path)
+                        or load_model(path))
+    fazhi_nlp.classify("全面落实行政执法三项制度。", model=tmp_path / "model")
+    result = classify_corpus([seed_path("000"), seed_path("004")], model=tmp_path / "model",
+                             batch_size=1, progress=False)
+    assert set(result.units["label"]) <= {"publicity", "enforcement"}
+    assert len(loads) == 1
+
+
 def test_broken_files_are_listed_in_errors_and_the_rest_is_classified(tmp_path):
     shutil.copy(seed_path("000"), tmp_path / "good.txt")
     (tmp_path / "binary.txt").write_bytes(bytes(range(256)) * 8)
     (tmp_path / "empty.txt").write_bytes(b"")
     (tmp_path / "sub").mkdir()
     (tmp_path / "sub" / "truncated.pdf").write_bytes(b"%PDF-1.4\n1 0 obj <<")
-    (tmp_path / "notes.md").write_text("not a report suffix: ignored in a folder")
+    (tmp_path / "labels.csv").write_text("not a report suffix: ignored in a folder")
     result = classify_corpus(tmp_path, progress=False)
     assert result.reports["doc_id"].tolist() == ["good"]
     assert set(result.units["doc_id"]) == {"good"} and len(result.units) > 50
@@ -88,6 +108,19 @@ def test_broken_files_are_listed_in_errors_and_the_rest_is_classified(tmp_path):
                                                        "sub/truncated.pdf")}
     assert "empty" in errors[str(tmp_path / "empty.txt")]
     assert all(reason and not reason.startswith(str(tmp_path)) for reason in errors.values())
+
+
+def test_a_folder_includes_every_report_ending_that_read_knows(tmp_path):
+    from fazhi_nlp.read import REPORT_SUFFIXES
+
+    html = "<html><body><p>一、推进严格规范公正文明执法</p><p>全面落实行政执法三项制度。</p></body></html>"
+    (tmp_path / "page.shtml").write_text(html, encoding="utf-8")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "page.XHTML").write_text(html, encoding="utf-8")
+    assert {".shtml", ".xhtml"} <= set(REPORT_SUFFIXES)
+    result = classify_corpus(tmp_path, progress=False)
+    assert result.reports["doc_id"].tolist() == ["page", "sub/page"]
+    assert result.units["text"].tolist()[:2] == ["一、推进严格规范公正文明执法", "全面落实行政执法三项制度。"]
 
 
 def test_a_reposted_copy_is_flagged_as_duplicate_of_the_first(tmp_path):
@@ -143,6 +176,24 @@ def test_profile_shares_sum_to_one_per_report_and_per_section(seeds):
     by_chars = profile(seeds, weight="chars", kinds=None)
     assert by_chars.shares.sum(axis=1).round(9).eq(1).all()
     assert by_chars.counts.to_numpy().sum() == len(seeds.units)
+
+
+def test_profile_keeps_corpus_order_of_reports_and_sections():
+    n = 500
+    ids = [f"r{i:06d}" for i in range(n)][::-1]
+    units = pd.DataFrame({"doc_id": ids * 2, "section": ["plans"] * n + ["achievements"] * n,
+                          "kind": "sentence", "label": ["general"] * n + ["publicity"] * n})
+    prof = profile(units)
+    assert list(prof.shares.index) == ids
+    assert prof.by_section.index[:2].tolist() == [(ids[0], "achievements"), (ids[0], "plans")]
+
+
+def test_profile_by_units_and_by_characters():
+    units = pd.DataFrame({"doc_id": "a", "text": ["普法。", "办理行政复议案件三件。"],
+                          "label": ["publicity", "disputes"]})
+    assert profile(units).shares.loc["a", ["publicity", "disputes"]].tolist() == [0.5, 0.5]
+    by_chars = profile(units, weight="chars").shares.loc["a", ["publicity", "disputes"]]
+    assert by_chars.round(2).tolist() == [0.17, 0.83]  # 2 and 10 characters, punctuation aside
 
 
 def test_profile_leaves_reposted_copies_out_of_group_comparisons(seeds):

@@ -216,6 +216,7 @@ def test_html_page_keeps_its_visible_text_and_drops_scripts(blocks, hidden):
 @FAST
 @given(mixed)
 @example("https://www.example.gov.cn/a.html")  # one line ending in .html: still HTML, not a path
+@example("详见附件：实施方案.pdf")
 def test_html_fragments_never_crash_the_pipeline(fragment):
     for source in ("<div>" + fragment, ("<!DOCTYPE html><html><body>" + fragment).encode("gb18030")):
         try:

@@ -237,14 +237,33 @@ def test_file_not_found(tmp_path):
 
 
 @pytest.mark.parametrize("name, expected", [
-    ("undecodable.csv", "undecodable.csv, line 2: cannot be decoded"),
-    ("damaged_utf8.csv", "damaged_utf8.csv, line 3: looks like UTF-8 but has an invalid byte"),
     ("workbook.xlsx", "workbook.xlsx: is an Excel workbook"),
     ("empty.csv", "empty.csv: is empty"),
     ("header_only.csv", "header_only.csv: has no rows"),
 ])
 def test_unreadable_files(name, expected):
     assert expected in load_error(name)
+
+
+@pytest.mark.parametrize("name", ["undecodable.csv", "damaged_utf8.csv"])
+def test_undecodable_files_name_the_file_and_how_to_save_it(name):
+    message = load_error(name)
+    assert message.startswith(f"{FIXTURES / name}: ") and "UTF-8" in message
+    assert "save it from Excel as 'CSV UTF-8" in message
+
+
+@pytest.mark.parametrize("data, expected", [
+    ("text,label\n特此报告。,general\n".encode("utf-8-sig")[:-12] + b"\xff,general\n",
+     "starts with a UTF-8 byte-order mark but has an invalid byte"),
+    (b"text,label\n" + bytes(range(1, 9)) * 20 + b",general\n", "looks like a binary file"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504), "is an old Excel workbook (.xls)"),
+])
+def test_label_files_are_decoded_as_reports_are(tmp_path, data, expected):
+    path = tmp_path / "labels.csv"
+    path.write_bytes(data)
+    with pytest.raises(LabelError) as info:
+        load_labels(path)
+    assert str(info.value).startswith(f"{path}: ") and expected in str(info.value)
 
 
 def test_label_error_is_an_input_error_and_a_value_error():

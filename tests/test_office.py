@@ -25,20 +25,15 @@ from reportlab.pdfgen.canvas import Canvas
 from fazhi_nlp import process, read_report
 from fazhi_nlp.errors import InputError, MissingDependencyError
 from fazhi_nlp.office import docx_to_text, pdf_to_text
+from tests.conftest import seed_path
 
-SEEDS_DIR = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "seeds"
 FONT = "STSong-Light"
 HEADER = "法治政府建设年度报告（公开版）"
 
 
-def seed(prefix: str) -> Path:
-    (path,) = SEEDS_DIR.glob(f"{prefix}_*.txt")
-    return path
-
-
 def seed_paragraphs(prefix: str) -> list[str]:
     """The seed's non-empty lines, as the paragraphs a publisher would typeset."""
-    lines = (line.strip() for line in seed(prefix).read_text(encoding="utf-8").splitlines())
+    lines = (line.strip() for line in seed_path(prefix).read_text(encoding="utf-8").splitlines())
     return [line for line in lines if line]
 
 
@@ -204,7 +199,7 @@ def test_pdf_fixtures_break_sentences_over_lines_and_pages(prefix, pdf_000, pdf_
 def test_pdf_report_gives_the_same_units_as_its_text(prefix, pdf_000, pdf_004, tmp_path):
     path = tmp_path / f"{prefix}.pdf"
     path.write_bytes({"000": pdf_000, "004": pdf_004}[prefix])
-    assert unit_texts(path) == unit_texts(seed(prefix))
+    assert unit_texts(path) == unit_texts(seed_path(prefix))
 
 
 def test_pdf_is_recognised_by_content_not_extension(pdf_004, tmp_path):
@@ -316,7 +311,7 @@ def test_docx_text_is_one_paragraph_per_line(prefix, tmp_path):
 @pytest.mark.parametrize("prefix", ["000", "004"])
 def test_docx_report_gives_the_same_units_as_its_text(prefix, tmp_path):
     path = build_docx(seed_paragraphs(prefix), tmp_path / f"{prefix}.docx")
-    assert unit_texts(path) == unit_texts(seed(prefix))
+    assert unit_texts(path) == unit_texts(seed_path(prefix))
 
 
 def test_docx_tables_are_read_row_by_row(tmp_path):

@@ -1,7 +1,9 @@
 """Saving and loading models: round trip, the card, atomic saves, and files that must be refused."""
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 import pickle
 import shutil
 from pathlib import Path
@@ -13,11 +15,11 @@ import sklearn
 from sklearn.linear_model import LogisticRegression
 
 import fazhi_nlp
-from fazhi_nlp.classifier import DEFAULT_PARAMS, Classifier, rebuild_default_model
+from fazhi_nlp.classifier import DEFAULT_PARAMS, Classifier, _data_sha256, rebuild_default_model
 from fazhi_nlp.errors import ModelError
 from fazhi_nlp.labels import shipped_labels
 from fazhi_nlp.persist import (CARD_FILE, CARD_FORMAT, MODEL_FILE, ModelVersionWarning,
-                               default_model_dir, load_model)
+                               cached_model, default_model_dir, load_model)
 
 SAMPLE = [
     {"text": "严格落实重大行政决策程序，聘请法律顾问参与合法性审查。", "heading": "（三）健全依法决策机制"},
@@ -61,9 +63,11 @@ def rewrite_card(path, **changes):
 def replace_model_file(path, data: bytes):
     """Put other bytes in model.skops and make the card's hash agree, as an attacker would."""
     (path / MODEL_FILE).write_bytes(data)
-    import hashlib
-
     rewrite_card(path, model_sha256=hashlib.sha256(data).hexdigest())
+
+
+TINY = ["组织集体学法。", "开展宪法宣传周活动。", "全面落实行政执法三项制度。", "办理行政复议案件12件。"]
+TINY_LABELS = ["study_training", "publicity", "enforcement", "disputes"]
 
 
 def test_round_trip_gives_identical_predictions(model, saved, labels):
@@ -85,8 +89,6 @@ def test_card_records_what_the_model_is(model, saved, labels):
     assert data["params"] == DEFAULT_PARAMS
     assert data["versions"]["scikit-learn"] == sklearn.__version__
     assert set(data["versions"]) >= {"fazhi_nlp", "jieba", "numpy", "skops"}
-    import hashlib
-
     assert data["model_sha256"] == hashlib.sha256((saved / MODEL_FILE).read_bytes()).hexdigest()
     training = data["training_data"]
     assert training["n"] == len(labels)
@@ -126,6 +128,14 @@ def test_save_refuses_to_overwrite_other_files(model, tmp_path):
     with pytest.raises(ModelError, match="refusing to overwrite"):
         model.save(tmp_path)
     assert (tmp_path / "notes.txt").read_text() == "mine"
+
+
+def test_integer_labels_survive_a_round_trip(tmp_path):
+    clf = Classifier().fit(TINY, [3, 1, 4, 2])
+    clf.save(tmp_path / "m")
+    loaded = load_model(tmp_path / "m")
+    assert loaded.classes_.tolist() == [1, 2, 3, 4]
+    assert loaded.predict(TINY).tolist() == [3, 1, 4, 2]
 
 
 def test_load_accepts_the_model_file_or_card_path(saved):
@@ -196,8 +206,7 @@ def test_shipped_model_loads_with_its_cross_validation(labels):
     assert clf.cv_["macro_f1"] > 0.6
     assert clf.cv_["n_scored"] == (labels.frame["source"] == "seed").sum()
     # the shipped model was trained on exactly the shipped labels (rebuild it when they change)
-    fitted = Classifier(model="sgd").fit(labels.frame, labels.frame["label"])
-    assert clf.training_["sha256"] == fitted.training_["sha256"]
+    assert clf.training_["sha256"] == _data_sha256(labels.frame["text"], labels.frame["label"])
     assert list(clf.predict(SAMPLE)) == ["decision_making", "publicity", "disputes", "general"]
 
 
@@ -210,3 +219,122 @@ def test_rebuilding_the_default_model_is_deterministic(tmp_path):
     np.testing.assert_array_equal(a.predict_proba(SAMPLE), b.predict_proba(SAMPLE))
     assert card(tmp_path / "a")["cv"] == card(tmp_path / "b")["cv"] == first.summary()
     shutil.rmtree(tmp_path / "a")
+
+
+# --- one read of the model file -----------------------------------------------------------
+
+def test_the_bytes_whose_hash_was_checked_are_the_bytes_loaded(model, saved, labels, monkeypatch):
+    """A file swapped after the hash check (here: by get_untrusted_types) is not what loads."""
+    other = Classifier(model="sgd", C=0.01).fit(labels.frame, labels.frame["label"])
+    other.save(saved.parent / "other")
+    swapped = (saved.parent / "other" / MODEL_FILE).read_bytes()
+    real = skops.io.get_untrusted_types
+
+    def swap_then_check(**kwargs):
+        (saved / MODEL_FILE).write_bytes(swapped)
+        return real(**kwargs)
+
+    monkeypatch.setattr(skops.io, "get_untrusted_types", swap_then_check)
+    loaded = load_model(saved)
+    assert (saved / MODEL_FILE).read_bytes() == swapped  # the swap happened during the load
+    np.testing.assert_array_equal(loaded.predict_proba(SAMPLE), model.predict_proba(SAMPLE))
+
+
+# --- cards that must be refused -----------------------------------------------------------
+
+@pytest.mark.parametrize("changes, message", [
+    ({"versions": "1.9.1"}, r"'versions' is a str, expected dict"),
+    ({"versions": {"scikit-learn": 1.9}}, r"'versions' must map names to version strings"),
+    ({"tokenizer": ["userdict"]}, r"'tokenizer' is a list, expected dict or null"),
+    ({"labels": "general"}, r"'labels' is a str, expected list"),
+    ({"labels": [1, 2]}, r"'labels' must be a list of strings"),
+    ({"params": ["char"]}, r"'params' is a list, expected dict"),
+    ({"model_sha256": None}, r"'model_sha256' is a NoneType, expected str"),
+    ({"threshold": "0.3"}, r"'threshold' is a str, expected int or float or null"),
+    ({"threshold": True}, r"'threshold' is a bool"),
+    ({"threshold": 3}, r"'threshold' is 3, expected a probability"),
+    ({"cv": 0.5}, r"'cv' is a float, expected dict or null"),
+    ({"training_data": "688 units"}, r"'training_data' is a str"),
+])
+def test_card_fields_of_the_wrong_type_are_refused_naming_the_card(saved, changes, message):
+    rewrite_card(saved, **changes)
+    with pytest.raises(ModelError, match=r"m/card\.json: " + message):
+        load_model(saved)
+
+
+def test_a_card_that_is_not_an_object_is_refused(saved):
+    (saved / CARD_FILE).write_text(json.dumps([CARD_FORMAT]), "utf-8")
+    with pytest.raises(ModelError, match=r"card\.json is not a .* card \(format 'list'"):
+        load_model(saved)
+    (saved / CARD_FILE).write_text(json.dumps({"format": CARD_FORMAT}), "utf-8")
+    with pytest.raises(ModelError, match=r"card\.json is not a .* card \(missing 'labels'"):
+        load_model(saved)
+
+
+@pytest.mark.parametrize("params, message", [
+    ({**DEFAULT_PARAMS, "n_jobs": 4}, r"unknown \['n_jobs'\], missing \[\]\)\. Valid parameters"),
+    ({k: v for k, v in DEFAULT_PARAMS.items() if k != "C"}, r"unknown \[\], missing \['C'\]"),
+    ({**DEFAULT_PARAMS, "features": "words"}, r"Invalid value 'words' for parameter 'features'"),
+    ({**DEFAULT_PARAMS, "C": "10"}, r"Invalid value '10' for parameter 'C'"),
+    ({**DEFAULT_PARAMS, "use_heading": "no"}, r"parameter 'use_heading'"),
+    ({**DEFAULT_PARAMS, "random_state": [0]}, r"parameter 'random_state'"),
+    ({**DEFAULT_PARAMS, "class_weight": "even"}, r"parameter 'class_weight'"),
+])
+def test_invalid_card_params_are_refused_naming_the_card(saved, params, message):
+    rewrite_card(saved, params=params)
+    with pytest.raises(ModelError, match=r"m/card\.json: 'params'.*" + message):
+        load_model(saved)
+
+
+@pytest.mark.parametrize("changes, message", [
+    ({"features": "word+char"}, r"features 'word\+char', but the model has 'char' blocks"),
+    ({"model": "sgd"}, r"model 'sgd', but the model file holds a 'logreg' model"),
+])
+def test_card_params_that_disagree_with_the_model_are_refused(saved, changes, message):
+    rewrite_card(saved, params={**DEFAULT_PARAMS, **changes})
+    with pytest.raises(ModelError, match=r"card\.json: card does not match model .*" + message):
+        load_model(saved)
+
+
+def test_a_heading_block_needs_use_heading_in_the_card(tmp_path):
+    items = [{"text": t, "heading": "（一）加强法治建设"} for t in TINY]
+    Classifier(use_heading=True).fit(items, TINY_LABELS).save(tmp_path / "h")
+    assert load_model(tmp_path / "h").use_heading is True
+    rewrite_card(tmp_path / "h", params={**DEFAULT_PARAMS, "use_heading": False})
+    with pytest.raises(ModelError, match="use_heading false, but the model has a heading block"):
+        load_model(tmp_path / "h")
+    # use_heading without a heading block: trained on units without headings, and consistent
+    Classifier(use_heading=True).fit(TINY, TINY_LABELS).save(tmp_path / "plain")
+    assert load_model(tmp_path / "plain").use_heading is True
+
+
+# --- the per-process cache ----------------------------------------------------------------
+
+def test_cached_model_loads_once_per_directory():
+    repo_default = Path(__file__).resolve().parents[1] / "models" / "default"
+    shipped = cached_model()
+    assert cached_model() is shipped
+    assert cached_model(default_model_dir() / CARD_FILE) is shipped
+    if repo_default.is_symlink():  # the repository's link to the packaged model
+        assert cached_model(repo_default) is shipped
+    assert load_model() is not shipped  # load_model itself never caches
+
+
+def test_cached_model_loads_a_model_saved_again(tmp_path):
+    Classifier().fit(TINY, TINY_LABELS).save(tmp_path / "m")
+    first = cached_model(tmp_path / "m")
+    assert cached_model(tmp_path / "m") is first and first.C == 10.0
+    Classifier(C=1.0).fit(TINY, TINY_LABELS).save(tmp_path / "m")
+    second = cached_model(tmp_path / "m")
+    assert second is not first and second.C == 1.0
+    with pytest.raises(ModelError, match="no saved model at"):
+        cached_model(tmp_path / "nowhere")
+
+
+def test_cached_model_sees_a_changed_card(tmp_path):
+    Classifier().fit(TINY, TINY_LABELS).save(tmp_path / "m")
+    first = cached_model(tmp_path / "m")
+    rewrite_card(tmp_path / "m", threshold=0.4)
+    stat = (tmp_path / "m" / CARD_FILE).stat()
+    os.utime(tmp_path / "m" / CARD_FILE, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))
+    assert cached_model(tmp_path / "m").threshold_ == 0.4 and first.threshold_ is None
