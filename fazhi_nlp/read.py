@@ -25,7 +25,8 @@ from .errors import InputError
 Source = Union[str, bytes, os.PathLike]
 
 #: File endings of the reports a folder scan picks up (content, not the ending, decides how a file is read).
-REPORT_SUFFIXES = (".txt", ".text", ".md", ".html", ".htm", ".shtml", ".xhtml", ".docx", ".pdf")
+REPORT_SUFFIXES = (".txt", ".html", ".htm", ".shtml", ".xhtml", ".docx", ".pdf")
+_PATH_SUFFIXES = REPORT_SUFFIXES + (".text", ".md")
 _HTML_START = re.compile(
     r"\A\s*(<\?xml[^>]*\?>\s*)?(<!--.*?-->\s*)*<(!doctype\s+html|html|head|body|div|p|meta|table|section|article)\b",
     re.IGNORECASE | re.DOTALL)
@@ -48,7 +49,7 @@ def looks_like_path(text: str) -> bool:
         return False
     if os.path.exists(text):
         return True
-    return text.lower().endswith(REPORT_SUFFIXES) and not _NOT_IN_PATHS.search(text)
+    return text.lower().endswith(_PATH_SUFFIXES) and not _NOT_IN_PATHS.search(text)
 
 
 def read_report(source: Source, *, name: str | None = None) -> str:
@@ -112,10 +113,9 @@ def decode(data: bytes, *, name: str = "<bytes>") -> str:
             text = _try(data, "gb18030")
     if text is None:
         raise InputError(f"{name}: cannot be decoded as text; tried UTF-8, UTF-8 with BOM, "
-                         "UTF-16 with BOM and GB18030/GBK")
+                         f"UTF-16 with BOM and GB18030/GBK (as UTF-8 it {_utf8_problem(data)})")
     if _looks_binary(text):
-        raise InputError(f"{name}: looks like a binary file, not a report "
-                         "(many control characters); expected text, HTML, .docx or PDF")
+        raise InputError(f"{name}: looks like a binary file, not text (many control characters)")
     return text
 
 
@@ -129,7 +129,7 @@ def _try(data: bytes, encoding: str) -> str | None:
 def _mostly_utf8(data: bytes) -> bool:
     text = data.decode("utf-8", errors="replace")
     bad = text.count("\ufffd")
-    return bad > 0 and bad * 100 < len(text) and sum(ord(c) > 0x2E80 for c in text) > 10 * bad
+    return bad > 0 and sum(ord(c) > 0x2E80 for c in text) > 10 * bad
 
 
 def _utf8_problem(data: bytes) -> str:
