@@ -30,6 +30,7 @@ import math
 import os
 from collections import Counter, defaultdict, namedtuple
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Iterator, NamedTuple, Optional, Sequence, Union
 
@@ -284,19 +285,50 @@ def _process_batch(jobs: list[_Job]) -> list[_Part]:
     return parts
 
 
-def _run(jobs: list[_Job], batch: Any, args: tuple, n_jobs: Optional[int], batch_size: int,
-         progress: bool, what: str) -> Iterator[_Part]:
-    """Run ``batch(jobs_slice, *args)`` over the jobs through joblib, in corpus order."""
-    from joblib import Parallel, delayed
+def _run_batches(jobs: list[_Job], batch: Any, args: tuple, n_jobs: Optional[int], batch_size: int,
+                 progress: bool, what: str) -> Iterator[list[_Part]]:
+    """Run ``batch(jobs_slice, *args)`` over the jobs; yields each batch's parts in corpus order.
+
+    Work goes through joblib, so a backend the caller chose with ``joblib.parallel_config``
+    (Dask, Ray, threads, …) is used as it is. Under joblib's default backend with more than
+    one job, workers are forked from this process, which has already loaded the model, rather
+    than started as fresh interpreters that import scikit-learn and load it again.
+    """
     from tqdm import tqdm
 
     slices = [jobs[i:i + batch_size] for i in range(0, len(jobs), batch_size)]
-    results = Parallel(n_jobs=n_jobs, return_as="generator")(
-        delayed(batch)(piece, *args) for piece in slices)
     with tqdm(total=len(jobs), unit="report", desc=what, disable=not progress) as bar:
-        for parts in results:
-            yield from parts
+        for parts in _map_in_order(partial(_call, batch, args), slices, n_jobs):
+            yield parts
             bar.update(len(parts))
+
+
+def _call(batch: Any, args: tuple, piece: list) -> list:
+    return batch(piece, *args)
+
+
+def _map_in_order(function: Any, pieces: list, n_jobs: Optional[int]) -> Iterator[Any]:
+    """``function`` over ``pieces``, results streamed in order (forked pool or joblib)."""
+    import multiprocessing
+
+    from joblib import Parallel, delayed, effective_n_jobs
+    from joblib.parallel import get_active_backend
+
+    backend, _ = get_active_backend()
+    workers = min(effective_n_jobs(n_jobs), len(pieces))
+    if workers > 1 and type(backend).__name__ == "LokyBackend" \
+            and "fork" in multiprocessing.get_all_start_methods():
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            yield from pool.imap(function, pieces)
+        return
+    yield from Parallel(n_jobs=n_jobs, return_as="generator")(delayed(function)(p) for p in pieces)
+
+
+def _run(jobs: list[_Job], batch: Any, args: tuple, n_jobs: Optional[int], batch_size: int,
+         progress: bool, what: str) -> Iterator[_Part]:
+    """Like :func:`_run_batches`, one part at a time."""
+    for parts in _run_batches(jobs, batch, args, n_jobs, batch_size, progress, what):
+        yield from parts
 
 
 # --------------------------------------------------------------------------- results
@@ -374,9 +406,21 @@ def iter_classify(source: Source, *, model: Any = None, threshold: Optional[floa
     """
     jobs, ref, threshold = _prepare(source, model, threshold, text_column, id_column,
                                     batch_size)
-    parts = _run(jobs, _classify_batch, (ref, threshold), n_jobs, batch_size, progress,
-                 "classifying")
-    return (_result([part]) for part in parts)
+    batches = _run_batches(jobs, _classify_batch, (ref, threshold), n_jobs, batch_size, progress,
+                           "classifying")
+    return (result for parts in batches for result in _split(parts))
+
+
+def _split(parts: list[_Part]) -> Iterator[CorpusResult]:
+    """One-report results cut from the frames of a whole batch (built once: DataFrames are slow)."""
+    whole = _result(parts)
+    u = r = e = 0
+    for part in parts:
+        nu, nr, ne = len(part.units), int(part.report is not None), int(part.error is not None)
+        yield CorpusResult(units=whole.units.iloc[u:u + nu].reset_index(drop=True),
+                           reports=whole.reports.iloc[r:r + nr].reset_index(drop=True),
+                           errors=whole.errors.iloc[e:e + ne].reset_index(drop=True))
+        u, r, e = u + nu, r + nr, e + ne
 
 
 def _flag(parts: list[_Part], threshold: Optional[float]) -> None:

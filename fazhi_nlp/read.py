@@ -30,6 +30,7 @@ _PATH_SUFFIXES = REPORT_SUFFIXES + (".text", ".md")
 _HTML_START = re.compile(
     r"\A\s*(<\?xml[^>]*\?>\s*)?(<!--.*?-->\s*)*<(!doctype\s+html|html|head|body|div|p|meta|table|section|article)\b",
     re.IGNORECASE | re.DOTALL)
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f]")
 _NOT_IN_PATHS = re.compile(r"[<>\n，。：；！？、“”（）]")
 _BLOCK_TAGS = frozenset(
     "address article aside blockquote br dd div dl dt figcaption figure footer form h1 h2 h3 h4 h5 h6 "
@@ -147,8 +148,7 @@ def _looks_binary(text: str) -> bool:
     sample = text[:20000]
     if "\x00" in sample:
         return True
-    controls = sum(1 for c in sample if ord(c) < 32 and c not in "\n\r\t\f\v")
-    return controls > max(2, len(sample) // 100)
+    return len(_CONTROL.findall(sample)) > max(2, len(sample) // 100)
 
 
 class _VisibleText(HTMLParser):
