@@ -13,14 +13,12 @@ Examples
 from __future__ import annotations
 
 import hashlib
-import os
-from pathlib import Path
 from typing import Optional
 
 from .clean import clean, reported_year
 from .dedup import dedup
 from .errors import InputError
-from .read import Source, looks_like_path, read_report
+from .read import Source, path_of, read_report
 from .segment import segment
 from .types import Report
 
@@ -32,7 +30,7 @@ def process(source: Source, *, doc_id: Optional[str] = None) -> Report:
     defaults to the file name without extension, or a short hash of the text.
     Raises :class:`~fazhi_nlp.errors.InputError` for empty, binary or undecodable input.
     """
-    path = _path_of(source)
+    path = path_of(source)
     name = str(path) if path else "<text>"
     raw = read_report(source)
     if not raw.strip():
@@ -53,7 +51,3 @@ def process(source: Source, *, doc_id: Optional[str] = None) -> Report:
         source_text=raw,
     )
 
-
-def _path_of(source: Source) -> Optional[Path]:
-    return Path(source) if isinstance(source, os.PathLike) or (
-        isinstance(source, str) and looks_like_path(source)) else None

@@ -18,7 +18,7 @@ import os
 import re
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Union
+from typing import Optional, Union
 
 from .errors import InputError
 
@@ -53,6 +53,17 @@ def looks_like_path(text: str) -> bool:
     return text.lower().endswith(_PATH_SUFFIXES) and not _NOT_IN_PATHS.search(text)
 
 
+def path_of(source: Source) -> Optional[Path]:
+    """The file a source names, or None when it is bytes or report text.
+
+    >>> path_of("reports/2022.txt"), path_of("一、总体情况")
+    (PosixPath('reports/2022.txt'), None)
+    """
+    if isinstance(source, os.PathLike) or (isinstance(source, str) and looks_like_path(source)):
+        return Path(source)
+    return None
+
+
 def read_report(source: Source, *, name: str | None = None) -> str:
     """Return the text of a report given as a path, raw bytes or a string.
 
@@ -60,8 +71,8 @@ def read_report(source: Source, *, name: str | None = None) -> str:
     otherwise as the report's text. Raises :class:`~fazhi_nlp.errors.InputError` naming the
     file and what was tried when the input cannot be decoded.
     """
-    if isinstance(source, os.PathLike) or (isinstance(source, str) and looks_like_path(source)):
-        path = Path(source)
+    path = path_of(source)
+    if path is not None:
         try:
             data = path.read_bytes()
         except FileNotFoundError:
