@@ -15,12 +15,12 @@ from __future__ import annotations
 from importlib import import_module
 from importlib.metadata import PackageNotFoundError, version
 
-from .clean import Cleaned, clean
-from .dedup import Deduped, dedup, find_duplicate_reports
+from .clean import Cleaned, clean_page
+from .dedup import Deduped, dedup_page, find_duplicate_reports
 from .errors import FazhiError, InputError, LabelError, MissingDependencyError, ModelError
-from .pipeline import process
+from .pipeline import Prediction, classify, process
 from .read import read_report
-from .segment import segment
+from .segment import segment_text
 from .types import Removal, Report, Unit
 
 try:
@@ -28,15 +28,18 @@ try:
 except PackageNotFoundError:  # running from a source tree that is not installed
     __version__ = "0.0.0+unknown"
 
+#: Names that load their module on first use (scikit-learn, pandas and skops are heavy).
 _LAZY = {
     "LABELS": "labels", "LABEL_NAMES": "labels", "Label": "labels", "LabelSet": "labels",
     "load_labels": "labels", "merge_labels": "labels", "shipped_labels": "labels",
-    "Classifier": "classifier", "Prediction": "classifier", "classify": "classifier",
-    "EvalResult": "classifier", "evaluate": "classifier", "train": "classifier",
-    "load_model": "persist",
-    "CorpusResult": "corpus", "Profile": "corpus", "classify_corpus": "corpus", "iter_classify": "corpus",
-    "flag_reposts": "corpus", "profile": "corpus", "suggest_for_labelling": "corpus",
-    "export_for_labelling": "corpus",
+    "Classifier": "classifier",
+    "EvalResult": "evaluation", "evaluate": "evaluation",
+    "train": "training",
+    "load_model": "persist", "save_model": "persist",
+    "CorpusResult": "corpus", "classify_corpus": "corpus", "iter_classify": "corpus",
+    "flag_reposts": "corpus",
+    "Profile": "profiles", "profile": "profiles",
+    "suggest_for_labelling": "labelling", "export_for_labelling": "labelling",
     "plot_profile": "plot",
 }
 
@@ -55,6 +58,6 @@ def __dir__() -> list[str]:
 
 __all__ = sorted([
     "Cleaned", "Deduped", "FazhiError", "InputError", "LabelError", "MissingDependencyError",
-    "ModelError", "Removal", "Report", "Unit", "clean", "dedup", "find_duplicate_reports",
-    "process", "read_report", "segment", *_LAZY,
+    "ModelError", "Prediction", "Removal", "Report", "Unit", "classify", "clean_page",
+    "dedup_page", "find_duplicate_reports", "process", "read_report", "segment_text", *_LAZY,
 ])

@@ -1,4 +1,4 @@
-"""The unit classifier: a scikit-learn estimator, training, evaluation and prediction.
+"""The unit classifier: a scikit-learn estimator over report units.
 
 Features are TF-IDF blocks: character 1-3-grams of the unit, word 1-2-grams of the unit, and
 the words of its nearest heading (weighted by ``heading_weight``). Text is NFKC-normalised for
@@ -28,9 +28,9 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, Optional, Union
+from typing import Any, Optional, Union
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
@@ -38,29 +38,16 @@ from sklearn.utils.validation import check_is_fitted
 from threadpoolctl import threadpool_limits
 
 from .errors import InputError, LabelError
+from .patterns import CJK
 from .tokenize import tokenize
-from .types import Report, Unit
+from .types import Unit
 
-if TYPE_CHECKING:  # pragma: no cover - typing only
-    import pandas as pd
-
-    from .labels import LabelSet
-
-__all__ = [
-    "DEFAULT_PARAMS", "Classifier", "EvalResult", "Evidence", "Explanation", "Fold",
-    "Prediction", "choose_threshold", "classify", "evaluate", "rebuild_default_model", "top_two",
-    "train",
-]
+__all__ = ["DEFAULT_PARAMS", "FEATURES", "MODELS", "Classifier", "Evidence", "Explanation", "data_sha256",
+           "check_params", "top_two"]
 
 FEATURES = ("word", "char", "word+char")
 MODELS = ("logreg", "svm", "sgd")
-#: The configuration of the shipped model, chosen by leave-one-report-out macro-F1
-#: (see models/README.md for the comparison).
-DEFAULT_PARAMS: dict[str, Any] = {
-    "features": "char", "use_heading": False, "heading_weight": 0.5, "model": "logreg",
-    "C": 10.0, "class_weight": "balanced", "random_state": 0,
-}
-_WORDLIKE = re.compile(r"[\w\u4e00-\u9fff]")
+_WORDLIKE = re.compile(rf"[\w{CJK}]")
 _BLOCKS = {"word": 0, "char": 1, "heading": 2}
 
 Item = Union[str, Mapping, Unit]
@@ -127,12 +114,12 @@ def _columns(texts: list[str], headings: list[str], words: bool, heading: bool) 
     return out
 
 
-def _data_sha256(texts: Iterable[str], labels: Iterable[Any]) -> str:
+def data_sha256(texts: Iterable[str], labels: Iterable[Any]) -> str:
     """sha256 of the (text, label) pairs in sorted order: the same data in any order, same hash.
 
     Examples
     --------
-    >>> _data_sha256(["a", "b"], ["x", "y"]) == _data_sha256(["b", "a"], ["y", "x"])
+    >>> data_sha256(["a", "b"], ["x", "y"]) == data_sha256(["b", "a"], ["y", "x"])
     True
     """
     rows = sorted(zip(texts, labels))
@@ -249,6 +236,9 @@ class Classifier(ClassifierMixin, BaseEstimator):
         The labels seen in ``fit``, sorted, with their type kept (strings or numbers).
     training_ : dict
         Size, per-label counts and sha256 of the training data.
+    threshold_, cv_, card_ : float, dict, dict or None
+        The uncertainty threshold, cross-validation summary and card of a saved model
+        (None until the model is saved with an evaluation and loaded again).
 
     Examples
     --------
@@ -258,7 +248,7 @@ class Classifier(ClassifierMixin, BaseEstimator):
     ['disputes', 'publicity', 'study_training']
     """
 
-    def __init__(self, features: str = "char", use_heading: bool = False,
+    def __init__(self, *, features: str = "char", use_heading: bool = False,
                  heading_weight: float = 0.5, model: str = "logreg", C: float = 10.0,
                  class_weight: Any = "balanced", random_state: Optional[int] = 0):
         self.features = features
@@ -274,34 +264,6 @@ class Classifier(ClassifierMixin, BaseEstimator):
         tags.input_tags.two_d_array = False
         tags.input_tags.string = True
         return tags
-
-    def _check_params(self) -> None:
-        """Raise :class:`~fazhi_nlp.errors.InputError` naming the first invalid parameter."""
-        if self.features not in FEATURES:
-            raise InputError(f"Invalid value {self.features!r} for parameter 'features' of "
-                             f"Classifier. Valid values are: {list(FEATURES)}")
-        if self.model not in MODELS:
-            raise InputError(f"Invalid value {self.model!r} for parameter 'model' of "
-                             f"Classifier. Valid values are: {list(MODELS)}")
-        if not (_is_number(self.C) and self.C > 0):
-            raise InputError(f"Invalid value {self.C!r} for parameter 'C' of Classifier: "
-                             "it must be a positive number")
-        if not (_is_number(self.heading_weight) and self.heading_weight >= 0):
-            raise InputError(f"Invalid value {self.heading_weight!r} for parameter "
-                             "'heading_weight' of Classifier: it must be a number >= 0")
-        if not isinstance(self.use_heading, (bool, np.bool_)):
-            raise InputError(f"Invalid value {self.use_heading!r} for parameter 'use_heading' "
-                             "of Classifier: it must be True or False")
-        weights = self.class_weight
-        if not (weights is None or isinstance(weights, str) and weights == "balanced"
-                or isinstance(weights, Mapping) and all(map(_is_number, weights.values()))):
-            raise InputError(f"Invalid value {self.class_weight!r} for parameter 'class_weight' "
-                             "of Classifier: it must be 'balanced', None or a dict of numbers")
-        seed = self.random_state
-        if not (seed is None or isinstance(seed, np.random.RandomState)
-                or isinstance(seed, numbers.Integral) and not isinstance(seed, bool)):
-            raise InputError(f"Invalid value {self.random_state!r} for parameter 'random_state' "
-                             "of Classifier: it must be an int or None")
 
     def _build(self, columns: np.ndarray) -> Any:
         from sklearn.compose import ColumnTransformer
@@ -351,7 +313,7 @@ class Classifier(ClassifierMixin, BaseEstimator):
         caller's values; a missing label (None, NaN, blank) raises
         :class:`~fazhi_nlp.errors.LabelError` naming its position.
         """
-        self._check_params()
+        check_params(self.get_params())
         texts, headings = _texts_and_headings(X)
         targets = _targets(y, len(texts))
         labels = targets.tolist()  # plain Python values: JSON-ready for the card
@@ -363,8 +325,12 @@ class Classifier(ClassifierMixin, BaseEstimator):
         with threadpool_limits(limits=1, user_api="blas"):
             self.pipeline_ = self._build(columns).fit(columns, targets)
         self.classes_ = self.pipeline_.classes_
-        self.training_ = {"n": len(labels), "sha256": _data_sha256(texts, labels),
+        self.training_ = {"n": len(labels), "sha256": data_sha256(texts, labels),
                           "per_label": dict(sorted(Counter(labels).items()))}
+        # what a saved model's card adds; a loaded model fills them from its card
+        self.threshold_: Optional[float] = None
+        self.cv_: Optional[dict] = None
+        self.card_: Optional[dict] = None
         return self
 
     def _prepare(self, X: Any) -> np.ndarray:
@@ -436,15 +402,42 @@ class Classifier(ClassifierMixin, BaseEstimator):
             out.append(Explanation(str(self.classes_[k]), float(proba[k]), evidence))
         return out
 
-    def save(self, path: Any, evaluation: Any = None) -> None:
-        """Save to directory ``path`` (model.skops + card.json).
 
-        See :func:`fazhi_nlp.persist.save_model`; ``evaluation`` (an :class:`EvalResult`)
-        puts cross-validation metrics and the uncertainty threshold in the card.
-        """
-        from .persist import save_model
+def check_params(params: Mapping[str, Any]) -> None:
+    """Raise :class:`~fazhi_nlp.errors.InputError` naming the first invalid Classifier parameter.
 
-        save_model(self, path, evaluation=evaluation)
+    ``params`` is a complete setting, as ``Classifier().get_params()`` gives it.
+
+    >>> check_params({**DEFAULT_PARAMS, "C": -1})
+    Traceback (most recent call last):
+    ...
+    fazhi_nlp.errors.InputError: Invalid value -1 for parameter 'C' of Classifier: it must be a positive number
+    """
+    if params["features"] not in FEATURES:
+        raise InputError(f"Invalid value {params['features']!r} for parameter 'features' of "
+                         f"Classifier. Valid values are: {list(FEATURES)}")
+    if params["model"] not in MODELS:
+        raise InputError(f"Invalid value {params['model']!r} for parameter 'model' of "
+                         f"Classifier. Valid values are: {list(MODELS)}")
+    if not (_is_number(params["C"]) and params["C"] > 0):
+        raise InputError(f"Invalid value {params['C']!r} for parameter 'C' of Classifier: "
+                         "it must be a positive number")
+    if not (_is_number(params["heading_weight"]) and params["heading_weight"] >= 0):
+        raise InputError(f"Invalid value {params['heading_weight']!r} for parameter "
+                         "'heading_weight' of Classifier: it must be a number >= 0")
+    if not isinstance(params["use_heading"], (bool, np.bool_)):
+        raise InputError(f"Invalid value {params['use_heading']!r} for parameter 'use_heading' "
+                         "of Classifier: it must be True or False")
+    weights = params["class_weight"]
+    if not (weights is None or isinstance(weights, str) and weights == "balanced"
+            or isinstance(weights, Mapping) and all(map(_is_number, weights.values()))):
+        raise InputError(f"Invalid value {params['class_weight']!r} for parameter 'class_weight' "
+                         "of Classifier: it must be 'balanced', None or a dict of numbers")
+    seed = params["random_state"]
+    if not (seed is None or isinstance(seed, np.random.RandomState)
+            or isinstance(seed, numbers.Integral) and not isinstance(seed, bool)):
+        raise InputError(f"Invalid value {params['random_state']!r} for parameter 'random_state' "
+                         "of Classifier: it must be an int or None")
 
 
 def top_two(proba: Any, classes: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -480,268 +473,8 @@ def top_two(proba: Any, classes: Any) -> tuple[np.ndarray, np.ndarray, np.ndarra
     return classes[order[:, 0]], proba[rows, order[:, 0]], runner_up, runner_up_proba
 
 
-# --------------------------------------------------------------------------- training & evaluation
 
 
-def _label_set(labels: Any) -> "LabelSet":
-    """A LabelSet as given, or read from a labels file or DataFrame by ``load_labels``."""
-    from .labels import LabelSet, load_labels
-
-    return labels if isinstance(labels, LabelSet) else load_labels(labels)
-
-
-def _frame(labels: Any) -> "pd.DataFrame":
-    return _label_set(labels).frame
-
-
-def train(labels: Any, **params: Any) -> Classifier:
-    """Fit a :class:`Classifier` on a LabelSet, a labels file (JSONL/CSV) or a DataFrame.
-
-    ``params`` override :data:`DEFAULT_PARAMS`. The result's ``training_`` also counts rows
-    per ``source`` (seed, authored, user).
-
-    Examples
-    --------
-    >>> from fazhi_nlp.labels import shipped_labels
-    >>> clf = train(shipped_labels())
-    >>> clf.predict(["严格落实行政执法三项制度"]).tolist()
-    ['enforcement']
-    """
-    label_set = _label_set(labels)
-    frame = label_set.frame
-    found = sorted(set(frame["label"]))
-    if len(found) < 2:
-        raise LabelError(f"{label_set.path or 'the labels'}: need at least 2 different labels "
-                         f"to train, got {found}; label units of other categories too")
-    clf = Classifier(**{**DEFAULT_PARAMS, **params}).fit(frame, frame["label"])
-    clf.training_["per_source"] = dict(sorted(Counter(frame["source"]).items()))
-    return clf
-
-
-@dataclass(frozen=True)
-class Fold:
-    """One leave-one-report-out fold: the report scored and what the model was trained on."""
-
-    held_out: str
-    train_doc_ids: tuple[str, ...]
-    n_train: int
-    n_scored: int
-
-
-def choose_threshold(probability: Any, correct: Any, target: float = 0.5) -> float:
-    """The largest cut ``t`` (0.01 grid) such that predictions with probability < ``t`` are
-    correct less often than ``target`` — i.e. flagged predictions are more often wrong than right.
-
-    Returns 0.0 (flag nothing) when even the least confident predictions reach ``target``.
-
-    Examples
-    --------
-    >>> choose_threshold([0.2, 0.3, 0.35, 0.6, 0.9], [False, True, False, True, True])
-    0.6
-    """
-    p = np.asarray(probability, dtype=float)
-    ok = np.asarray(correct, dtype=bool)
-    best = 0.0
-    for t in np.round(np.arange(0.01, 1.0, 0.01), 2):
-        below = p < t
-        if below.any() and ok[below].mean() < target:
-            best = float(t)
-    return best
-
-
-@dataclass(frozen=True)
-class EvalResult:
-    """Leave-one-report-out cross-validation of one classifier configuration.
-
-    ``macro_f1`` averages the F1 of the labels that occur in the scored units (a label that
-    is only ever predicted, never true, shows in ``per_label`` with support 0 and F1 0; its
-    false positives still lower the recall of the true labels and the accuracy).
-
-    ``predictions`` has one row per scored unit (doc_id, unit_id, text, label, predicted,
-    probability, runner_up, runner_up_probability, correct); ``per_label`` is indexed by label
-    (precision, recall, f1, support); ``confusion`` has true labels as rows.
-    """
-
-    params: dict
-    accuracy: float
-    macro_f1: float
-    per_label: "pd.DataFrame"
-    confusion: "pd.DataFrame"
-    predictions: "pd.DataFrame" = field(repr=False)
-    folds: tuple[Fold, ...] = field(repr=False)
-    n_authored: int = 0
-
-    @property
-    def threshold(self) -> float:
-        """Uncertainty threshold chosen from these predictions (see :func:`choose_threshold`)."""
-        return choose_threshold(self.predictions["probability"], self.predictions["correct"])
-
-    @property
-    def coverage(self) -> float:
-        """Share of scored units at or above :attr:`threshold`."""
-        return float((self.predictions["probability"] >= self.threshold).mean())
-
-    @property
-    def confident_accuracy(self) -> float:
-        """Accuracy on the units at or above :attr:`threshold`."""
-        kept = self.predictions[self.predictions["probability"] >= self.threshold]
-        return float(kept["correct"].mean()) if len(kept) else float("nan")
-
-    def summary(self) -> dict:
-        """The JSON-ready numbers a model card records."""
-        return {
-            "scheme": "leave-one-report-out (grouped by doc_id; authored examples train only)",
-            "n_scored": int(len(self.predictions)), "n_folds": len(self.folds),
-            "n_authored": self.n_authored,
-            "accuracy": round(self.accuracy, 4), "macro_f1": round(self.macro_f1, 4),
-            "per_label_f1": {k: round(float(v), 4) for k, v in self.per_label["f1"].items()},
-            "threshold": self.threshold, "coverage": round(self.coverage, 4),
-            "confident_accuracy": round(self.confident_accuracy, 4),
-        }
-
-    def report(self) -> str:
-        """A plain-text report: headline numbers, per-label table and confusion matrix."""
-        import pandas as pd
-
-        with pd.option_context("display.width", 200, "display.max_columns", 30):
-            table = self.per_label.to_string(float_format=lambda v: f"{v:.3f}")
-            confusion = self.confusion.to_string()
-        return (f"leave-one-report-out over {len(self.folds)} reports, "
-                f"{len(self.predictions)} scored units (+{self.n_authored} authored, train only)\n"
-                f"accuracy {self.accuracy:.3f}  macro-F1 {self.macro_f1:.3f}  "
-                f"threshold {self.threshold:.2f} (coverage {self.coverage:.1%}, "
-                f"accuracy above it {self.confident_accuracy:.3f})\n\n{table}\n\n"
-                f"confusion (rows: true, columns: predicted)\n{confusion}")
-
-    __str__ = report
-
-
-def evaluate(labels: Any, **params: Any) -> EvalResult:
-    """Leave-one-report-out cross-validation.
-
-    Scored units are the rows whose ``source`` is not "authored" (seed and user rows), grouped
-    by ``doc_id``: each report is predicted by a model trained on every other report plus all
-    authored examples. Authored examples are never scored. ``params`` override
-    :data:`DEFAULT_PARAMS`.
-
-    Raises :class:`~fazhi_nlp.errors.LabelError` when fewer than 2 reports can be held out.
-    """
-    import pandas as pd
-    from sklearn.metrics import confusion_matrix, precision_recall_fscore_support
-
-    from .labels import LABEL_NAMES
-
-    frame = _frame(labels).reset_index(drop=True)
-    config = {**DEFAULT_PARAMS, **params}
-    authored = frame[frame["source"] == "authored"]
-    scored = frame[frame["source"] != "authored"]
-    docs = sorted(scored["doc_id"].unique())
-    if len(docs) < 2:
-        raise LabelError(f"leave-one-report-out needs scored units from >= 2 reports "
-                         f"(doc_id), got {docs}; add seed or user labels from more reports")
-    parts, folds = [], []
-    for doc in docs:
-        test = scored[scored["doc_id"] == doc]
-        train_rows = pd.concat([scored[scored["doc_id"] != doc], authored])
-        clf = Classifier(**config).fit(train_rows, train_rows["label"])
-        predicted, probability, runner_up, runner_up_probability = top_two(
-            clf.predict_proba(test), clf.classes_)
-        parts.append(pd.DataFrame({
-            "doc_id": test["doc_id"].to_numpy(), "unit_id": test["unit_id"].to_numpy(),
-            "text": test["text"].to_numpy(), "label": test["label"].to_numpy(),
-            "predicted": predicted, "probability": probability,
-            "runner_up": runner_up, "runner_up_probability": runner_up_probability,
-        }))
-        folds.append(Fold(held_out=doc,
-                          train_doc_ids=tuple(sorted(set(train_rows["doc_id"]))),
-                          n_train=len(train_rows), n_scored=len(test)))
-    predictions = pd.concat(parts, ignore_index=True)
-    predictions["correct"] = predictions["label"] == predictions["predicted"]
-    present = set(predictions["label"]) | set(predictions["predicted"])
-    order = [lab for lab in LABEL_NAMES if lab in present] + sorted(present - set(LABEL_NAMES))
-    p, r, f, s = precision_recall_fscore_support(predictions["label"], predictions["predicted"],
-                                                 labels=order, zero_division=0)
-    per_label = pd.DataFrame({"precision": p, "recall": r, "f1": f, "support": s},
-                             index=pd.Index(order, name="label"))
-    confusion = pd.DataFrame(confusion_matrix(predictions["label"], predictions["predicted"],
-                                              labels=order), index=order, columns=order)
-    scored_labels = per_label.index[per_label["support"] > 0]
-    return EvalResult(params=config, accuracy=float(predictions["correct"].mean()),
-                      macro_f1=float(per_label.loc[scored_labels, "f1"].mean()),
-                      per_label=per_label, confusion=confusion,
-                      predictions=predictions, folds=tuple(folds), n_authored=len(authored))
-
-
-# --------------------------------------------------------------------------- prediction
-
-
-@dataclass(frozen=True)
-class Prediction:
-    """The label of one unit, its runner-up, and whether the model is unsure.
-
-    ``uncertain`` is True when ``probability`` is below the threshold in use. ``runner_up`` is
-    None (probability 0.0) for a model with a single class.
-    """
-
-    unit: Unit
-    label: str
-    probability: float
-    runner_up: Optional[str]
-    runner_up_probability: float
-    uncertain: bool
-
-
-def classify(source: Any, model: Any = None, threshold: Optional[float] = None) -> list[Prediction]:
-    """Process a report (text, path, bytes or a :class:`~fazhi_nlp.types.Report`) and label
-    every unit.
-
-    Parameters
-    ----------
-    source : str, path, bytes or Report
-    model : Classifier, path of a saved model, or None for the shipped default model
-        Saved models are loaded once per process (:func:`fazhi_nlp.persist.cached_model`).
-    threshold : float, optional
-        Predictions below it are ``uncertain``; defaults to the model card's threshold
-        (chosen from cross-validation), or 0.0 for a model without one.
-
-    Examples
-    --------
-    >>> preds = classify("一、推进严格规范公正文明执法\\n全面落实行政执法三项制度。")
-    >>> [(p.unit.text, p.label) for p in preds]
-    [('一、推进严格规范公正文明执法', 'enforcement'), ('全面落实行政执法三项制度。', 'enforcement')]
-    """
-    if not isinstance(model, Classifier):
-        from .persist import cached_model
-
-        model = cached_model(model)
-    if threshold is None:
-        threshold = getattr(model, "threshold_", None) or 0.0
-    if isinstance(source, Report):
-        report = source
-    else:
-        from .pipeline import process
-
-        report = process(source)
-    units = list(report.units)
-    labels, probability, runner_up, runner_up_probability = top_two(
-        model.predict_proba(units), model.classes_)
-    return [Prediction(unit=unit, label=label, probability=float(p), runner_up=second,
-                       runner_up_probability=float(q), uncertain=bool(p < threshold))
-            for unit, label, p, second, q in zip(units, labels, probability, runner_up,
-                                                   runner_up_probability)]
-
-
-def rebuild_default_model(out_dir: Any) -> EvalResult:
-    """Retrain the shipped model from :func:`fazhi_nlp.labels.shipped_labels` with
-    :data:`DEFAULT_PARAMS`, cross-validate it for the card, and save it to ``out_dir``.
-
-    Deterministic: running it twice gives the same predictions and metrics. The command
-    line runs it as ``fazhi-nlp train --rebuild-default``.
-    """
-    from .labels import shipped_labels
-
-    labels = shipped_labels()
-    result = evaluate(labels, **DEFAULT_PARAMS)
-    clf = train(labels, **DEFAULT_PARAMS)
-    clf.save(out_dir, evaluation=result)
-    return result
+#: The configuration of the shipped model: the Classifier's own defaults, chosen by grouped
+#: cross-validation (see models/README.md for the comparison).
+DEFAULT_PARAMS: dict[str, Any] = Classifier().get_params()

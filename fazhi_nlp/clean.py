@@ -10,7 +10,7 @@ punctuation (，：；（）！？) in Chinese text, ASCII letters and digits, s
 
 Examples
 --------
->>> c = clean("当前位置:首页 > 通知公告\\n某局2022年法治政府建设年度报告\\n发布日期:2023-01-31\\n"
+>>> c = clean_page("当前位置:首页 > 通知公告\\n某局2022年法治政府建设年度报告\\n发布日期:2023-01-31\\n"
 ...           "一、加强组织领导\\n特此报告。\\n某局\\n2023年1月5日\\n打印 关闭")
 >>> print(c.text)
 一、加强组织领导
@@ -26,10 +26,10 @@ import re
 from dataclasses import dataclass
 from typing import Optional
 
-from .segment import SENTENCE_END_CHARS, heading_level
+from .patterns import CJK, SENTENCE_END_CHARS, heading_level
 from .types import Removal
 
-CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+__all__ = ["Cleaned", "clean_page", "normalise", "normalise_lines", "reported_year"]
 
 # Field names of government-site metadata blocks (the keys, not any site's values).
 _META_KEYS = (
@@ -95,7 +95,11 @@ _ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 
 @dataclass(frozen=True)
 class Cleaned:
-    """The cleaned text, what was removed, and the metadata read on the way."""
+    """The cleaned text, what was removed, and the metadata read on the way.
+
+    ``line_numbers[i]`` is the line of the input text (1-based) that line ``i`` of ``text``
+    came from, so later stages can point their own records back into the input.
+    """
 
     text: str
     removed: tuple[Removal, ...]
@@ -103,6 +107,28 @@ class Cleaned:
     agency: Optional[str] = None
     published: Optional[str] = None
     signed: Optional[str] = None
+    line_numbers: tuple[int, ...] = ()
+
+
+def normalise_lines(text: str) -> list[str]:
+    """Normalise every line of ``text``; the result has exactly one entry per input line.
+
+    Lines are those of :meth:`str.splitlines` for ``\\n``, ``\\r\\n`` and ``\\r``; a blank
+    line gives ``''``, so index ``i`` is input line ``i + 1``.
+
+    >>> normalise_lines("一、总体情况\\r\\n\\n全年办结 ５ 件;")
+    ['一、总体情况', '', '全年办结 5 件；']
+    """
+    text = _ZERO_WIDTH.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = text.translate(_WIDTH)
+    text = re.sub(r"(?<=\d)：(?=\d)", ":", text)
+    text = re.sub(r"(?<!\d),|,(?!\d)", "，", text)
+    text = re.sub(r"(?<![\d/:a-zA-Z]):(?!//)|(?<=\d):(?!\d)", "：", text)
+    text = re.sub(r"(?<=[^\x00-\x7f]):|:(?=[^\x00-\x7f])", "：", text)
+    text = text.replace(";", "；").replace("(", "（").replace(")", "）")
+    text = re.sub(rf"(?<=[{CJK}，。）])!", "！", text)
+    text = re.sub(rf"(?<=[{CJK}，。）])\?", "？", text)
+    return [re.sub(r"[ \f\v]+", " ", line).strip() for line in text.split("\n")]
 
 
 def normalise(text: str) -> str:
@@ -115,22 +141,20 @@ def normalise(text: str) -> str:
     >>> normalise("按照《纲要(2021-2025年)》要求,全年12:05完成;  ５项")
     '按照《纲要（2021-2025年）》要求，全年12:05完成； 5项'
     """
-    text = _ZERO_WIDTH.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
-    text = text.translate(_WIDTH)
-    text = re.sub(r"(?<=\d)：(?=\d)", ":", text)
-    text = re.sub(r"(?<!\d),|,(?!\d)", "，", text)
-    text = re.sub(r"(?<![\d/:a-zA-Z]):(?!//)|(?<=\d):(?!\d)", "：", text)
-    text = re.sub(r"(?<=[^\x00-\x7f]):|:(?=[^\x00-\x7f])", "：", text)
-    text = text.replace(";", "；").replace("(", "（").replace(")", "）")
-    text = re.sub(rf"(?<=[{CJK}，。）])!", "！", text)
-    text = re.sub(rf"(?<=[{CJK}，。）])\?", "？", text)
-    lines = (re.sub(r"[ \f\v]+", " ", line).strip() for line in text.split("\n"))
-    return "\n".join(line for line in lines if line)
+    return "\n".join(line for line in normalise_lines(text) if line)
 
 
-def clean(text: str) -> Cleaned:
-    """Remove page furniture and return the body text with a record of every removal."""
-    lines = normalise(text).split("\n") if text.strip() else []
+def clean_page(text: str) -> Cleaned:
+    """Remove page furniture and return the body text with a record of every removal.
+
+    Each :class:`~fazhi_nlp.types.Removal` names the line of ``text`` it came from and
+    holds the removed text exactly as it stands there (a whole line, an artefact, or the
+    invisible characters normalisation dropped).
+    """
+    raw_lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n") if text.strip() else []
+    normalised = normalise_lines(text) if raw_lines else []
+    numbers = [n for n, line in enumerate(normalised, start=1) if line]
+    lines = [normalised[n - 1] for n in numbers]
     kinds: list[Optional[str]] = [_furniture_kind(line) for line in lines]
     _mark_meta_values(lines, kinds)
     body = [i for i, k in enumerate(kinds) if k is None]
@@ -142,25 +166,32 @@ def clean(text: str) -> Cleaned:
 
     removed: list[Removal] = []
     kept: list[str] = []
-    for i, (line, kind) in enumerate(zip(lines, kinds)):
+    kept_numbers: list[int] = []
+    for number, raw in enumerate(raw_lines, start=1):
+        invisible = "".join(_ZERO_WIDTH.findall(raw))
+        if invisible:
+            removed.append(Removal("clean", "invisible", invisible, number, _REASONS["invisible"]))
+    for line, kind, number in zip(lines, kinds, numbers):
         if kind is not None:
-            removed.append(Removal("clean", kind, line, i + 1, _REASONS[kind]))
+            removed.append(Removal("clean", kind, raw_lines[number - 1], number, _REASONS[kind]))
             continue
         stripped = _ARTEFACT.sub("", line)
         if stripped != line:
             for match in _ARTEFACT.finditer(line):
-                removed.append(Removal("clean", "artefact", match.group(), i + 1, _REASONS["artefact"]))
+                removed.append(Removal("clean", "artefact", match.group(), number, _REASONS["artefact"]))
             stripped = re.sub(r" {2,}", " ", stripped).strip()
         if stripped:
             kept.append(stripped)
+            kept_numbers.append(number)
 
     return Cleaned(
         text="\n".join(kept),
-        removed=tuple(removed),
+        removed=tuple(sorted(removed, key=lambda r: r.line)),
         title=title,
         agency=_find_agency(lines, kinds, title),
         published=_find_published(lines, kinds),
         signed=_find_signed(lines, kinds),
+        line_numbers=tuple(kept_numbers),
     )
 
 
@@ -178,6 +209,7 @@ _REASONS = {
     "title": "report title (kept as metadata)",
     "signature": "signing agency (kept as metadata)",
     "signed_date": "signing date (kept as metadata)",
+    "invisible": "zero-width or soft-hyphen characters (normalisation)",
 }
 
 

@@ -124,15 +124,15 @@ def _label_table(matrix: Any, fmt: str) -> str:
 
 
 def _units(args: argparse.Namespace) -> int:
-    from .corpus import _path_jobs, _read
+    from .corpus import read_job, report_jobs
 
-    jobs = _path_jobs(args.inputs)  # the report ids of classify: unique, folder path if needed
+    jobs = report_jobs(args.inputs)  # the report ids of classify: unique, folder path if needed
     width = max(len("report"), *(len(job.doc_id) for job in jobs))
     print(f"{'report':<{width}} {'year':>4} {'units':>5} {'head':>4} {'sent':>4} {'clause':>6} "
           f"{'removed':>7}  title / agency")
     errors = []
     for job in jobs:
-        report = _read(job)
+        report = read_job(job)
         if isinstance(report, tuple):  # (source, reason): named on stderr after the rest
             errors.append(report)
             continue
@@ -183,7 +183,7 @@ def _classify_command(args: argparse.Namespace) -> int:
 
 
 def _profile_command(args: argparse.Namespace) -> int:
-    from .corpus import profile
+    from .profiles import profile
 
     _check_output(args.output)
     _check_output(args.plot, (".png", ".svg", ".pdf"))
@@ -240,9 +240,10 @@ def _load_label_files(args: argparse.Namespace) -> Any:
 
 
 def _train_command(args: argparse.Namespace) -> int:
-    from .classifier import evaluate, rebuild_default_model, train
+    from .evaluation import evaluate
+    from .training import rebuild_default_model, train
     from .errors import LabelError
-    from .persist import CARD_FILE, MODEL_FILE, default_model_dir
+    from .persist import CARD_FILE, MODEL_FILE, default_model_dir, save_model
 
     shipped = default_model_dir().resolve()
     if args.rebuild_default:
@@ -276,14 +277,14 @@ def _train_command(args: argparse.Namespace) -> int:
         else:
             print(evaluation.report().split("\n\n")[0])
     clf = train(labels)
-    clf.save(out, evaluation=evaluation)
+    save_model(clf, out, evaluation=evaluation)
     print(f"saved the model to {args.out}; use it with: fazhi-nlp classify REPORTS --model "
           f"{args.out}")
     return 0
 
 
 def _evaluate_command(args: argparse.Namespace) -> int:
-    from .classifier import evaluate
+    from .evaluation import evaluate
 
     _check_output(args.predictions)
     result = evaluate(_load_label_files(args))
@@ -315,7 +316,7 @@ def _dedup_command(args: argparse.Namespace) -> int:
 
 
 def _suggest_command(args: argparse.Namespace) -> int:
-    from .corpus import export_for_labelling, suggest_for_labelling
+    from .labelling import export_for_labelling, suggest_for_labelling
 
     _check_output(args.output, (".csv",))
     result = _classify(args)

@@ -11,7 +11,7 @@ pair and scales to 100,000 reports.
 Examples
 --------
 >>> body = "一、总体情况\\n全年共办理行政复议案件12件，均在法定期限内审结。"
->>> d = dedup(body + "\\n" + body)
+>>> d = dedup_page(body + "\\n" + body)
 >>> print(d.text)
 一、总体情况
 全年共办理行政复议案件12件，均在法定期限内审结。
@@ -27,11 +27,13 @@ from dataclasses import dataclass
 from typing import Iterable, Mapping, Union
 
 from .errors import InputError
+from .patterns import bigrams, paragraph_key, similarity
 from .types import Removal
+
+__all__ = ["SHORT", "Deduped", "dedup_page", "find_duplicate_reports"]
 
 #: Paragraphs shorter than this (in significant characters) are dropped only inside a repeated block.
 SHORT = 20
-_INSIGNIFICANT = re.compile(r"[\s\W_]+", re.UNICODE)
 
 
 @dataclass(frozen=True)
@@ -42,26 +44,14 @@ class Deduped:
     removed: tuple[Removal, ...]
 
 
-def _key(paragraph: str) -> str:
-    return _INSIGNIFICANT.sub("", paragraph)
-
-
 def _numbers(key: str) -> list[str]:
     return re.findall(r"\d+", key)
 
 
-def _bigrams(key: str) -> frozenset[str]:
-    return frozenset(key[i:i + 2] for i in range(max(1, len(key) - 1)))
-
-
-def _similarity(a: frozenset[str], b: frozenset[str]) -> float:
-    return len(a & b) / len(a | b) if a or b else 1.0
-
-
-def dedup(text: str, threshold: float = 0.9) -> Deduped:
+def dedup_page(text: str, threshold: float = 0.9) -> Deduped:
     """Drop paragraphs (lines) that repeat an earlier one, exactly or with similarity ≥ ``threshold``."""
     paragraphs = text.split("\n") if text else []
-    keys = [_key(p) for p in paragraphs]
+    keys = [paragraph_key(p) for p in paragraphs]
     duplicate_of = _find_repeats(keys, threshold)
     dropped = {i for i, j in duplicate_of.items() if len(keys[i]) >= SHORT and _numbers(keys[i]) == _numbers(keys[j])}
     changed = True
@@ -86,7 +76,7 @@ def _find_repeats(keys: list[str], threshold: float) -> dict[int, int]:
     first ``len - ceil(threshold * len) + 1`` bigrams, so only those are indexed and the
     page is never compared pair by pair.
     """
-    grams = {i: _bigrams(key) for i, key in enumerate(keys) if len(key) >= SHORT}
+    grams = {i: bigrams(key) for i, key in enumerate(keys) if len(key) >= SHORT}
     frequency = Counter(g for gs in grams.values() for g in gs)
     first_exact: dict[str, int] = {}
     prefix_index: dict[str, list[int]] = defaultdict(list)
@@ -119,7 +109,7 @@ def _near_match(i, prefix, grams, prefix_index, threshold) -> int | None:
             if j not in seen:
                 seen.add(j)
                 if threshold * size <= len(grams[j]) * 1.0 and threshold * len(grams[j]) <= size \
-                        and _similarity(grams[i], grams[j]) >= threshold:
+                        and similarity(grams[i], grams[j]) >= threshold:
                     return j
     return None
 
@@ -154,7 +144,7 @@ def find_duplicate_reports(reports: ReportTexts, threshold: float = 0.8,
     for doc_id, text in items:
         if doc_id in parent:
             raise InputError(f"report id {doc_id!r} appears twice; ids must be unique")
-        key = _key(text)
+        key = paragraph_key(text)
         shingles = {key[i:i + 5].encode("utf-8") for i in range(max(1, len(key) - 4))}
         signature = MinHash(num_perm=num_perm, seed=1)
         signature.update_batch(list(shingles))

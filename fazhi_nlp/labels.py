@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, Optional, Union
 
 from .errors import InputError, LabelError
+from .files import read_bytes
 from .read import decode
 
 if TYPE_CHECKING:
@@ -212,7 +213,7 @@ def load_labels(source: Source, *, on_conflict: str = "error") -> LabelSet:
     if isinstance(source, (str, os.PathLike)):
         path = Path(source)
         name = str(source)
-        rows, skipped = _read_file(_read_bytes(path, name), name, suffix=path.suffix,
+        rows, skipped = _read_file(read_bytes(path, error=LabelError), name, suffix=path.suffix,
                                    stem=path.stem, source="user")
         return _label_set(rows, skipped, on_conflict, path=name)
     if _is_dataframe(source):
@@ -247,6 +248,15 @@ def shipped_labels() -> LabelSet:
         rows += file_rows
         skipped += file_skipped
     return _label_set(rows, skipped, "error", path=None)
+
+
+def as_label_set(labels: Any) -> LabelSet:
+    """A LabelSet as given, or read from a labels file or DataFrame by :func:`load_labels`.
+
+    >>> as_label_set(shipped_labels()) is not None
+    True
+    """
+    return labels if isinstance(labels, LabelSet) else load_labels(labels)
 
 
 def merge_labels(base: LabelSet, extra: LabelSet) -> LabelSet:
@@ -292,17 +302,6 @@ def merge_labels(base: LabelSet, extra: LabelSet) -> LabelSet:
 
 
 # --- reading -------------------------------------------------------------------------
-
-def _read_bytes(path: Path, name: str) -> bytes:
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise LabelError(f"{name}: no such file (looked for {path.resolve()})") from None
-    except IsADirectoryError:
-        raise LabelError(f"{name}: is a directory; pass a .csv or .jsonl file") from None
-    except OSError as exc:
-        raise LabelError(f"{name}: cannot be read ({exc.strerror or exc})") from None
-
 
 def _read_file(data: bytes, name: str, *, suffix: str, stem: str,
                source: str) -> tuple[list[_Row], list[SkippedRow]]:

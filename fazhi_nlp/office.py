@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from typing import Iterator
 
 from .errors import InputError, MissingDependencyError
-from .segment import ENUMERATOR, heading_level
+from .patterns import ENUMERATOR, heading_level
 
 _INSTALL = 'pip install "fazhi-nlp[office]"'
 

@@ -39,7 +39,9 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any, Optional
 
+from .classifier import Classifier, check_params
 from .errors import InputError, ModelError
+from .files import read_bytes
 
 __all__ = ["CARD_FILE", "MODEL_FILE", "ModelVersionWarning", "cached_model", "default_model_dir",
            "load_model", "save_model"]
@@ -167,7 +169,7 @@ def _unpack(payload: Any, model_file: Path) -> Any:
 
 
 def _card(clf: Any, model_sha256: str, evaluation: Any) -> dict:
-    from .tokenize import _HMM, userdict_sha256
+    from .tokenize import HMM, userdict_sha256
 
     cv = evaluation.summary() if hasattr(evaluation, "summary") else evaluation
     return {
@@ -178,7 +180,7 @@ def _card(clf: Any, model_sha256: str, evaluation: Any) -> dict:
         "model_file": MODEL_FILE,
         "model_sha256": model_sha256,
         "versions": _versions(),
-        "tokenizer": {"userdict_sha256": userdict_sha256(), "hmm": _HMM},
+        "tokenizer": {"userdict_sha256": userdict_sha256(), "hmm": HMM},
         "training_data": clf.training_,
         "cv": cv,
         "threshold": cv["threshold"] if cv else None,
@@ -278,15 +280,13 @@ def _check_card(card: Any, card_file: Path) -> None:
 
 def _check_card_params(params: dict, card_file: Path) -> None:
     """Raise :class:`ModelError` unless ``params`` are a valid, complete Classifier setting."""
-    from .classifier import Classifier
-
     valid = sorted(Classifier().get_params())
     unknown, missing = sorted(set(params) - set(valid)), sorted(set(valid) - set(params))
     if unknown or missing:
         raise ModelError(f"{card_file}: 'params' do not describe a Classifier (unknown "
                          f"{unknown}, missing {missing}). Valid parameters are: {valid}")
     try:
-        Classifier(**params)._check_params()
+        check_params(params)
     except InputError as err:
         raise ModelError(f"{card_file}: 'params': {err}") from None
 
@@ -400,12 +400,7 @@ def load_model(path: Any = None) -> Any:
     directory = _model_dir(path)
     card_file, model_file = directory / CARD_FILE, directory / MODEL_FILE
     card = _read_card(card_file)
-    try:
-        data = model_file.read_bytes()
-    except FileNotFoundError:
-        raise ModelError(f"{model_file} is missing; save the model again") from None
-    except OSError as err:
-        raise ModelError(f"{model_file} cannot be read ({err})") from None
+    data = read_bytes(model_file, error=ModelError, hint="; save the model again")
     digest = hashlib.sha256(data).hexdigest()
     if digest != card["model_sha256"]:
         raise ModelError(f"{model_file}: card does not match model (sha256 {digest[:12]}…, card "
@@ -430,8 +425,6 @@ def load_model(path: Any = None) -> Any:
         raise ModelError(f"{model_file}: card does not match model (labels "
                          f"{[str(c) for c in pipeline.classes_]} vs card {card['labels']})")
     _check_agrees(card["params"], pipeline, card_file)
-
-    from .classifier import Classifier
 
     clf = Classifier(**card["params"])
     clf.pipeline_ = pipeline

@@ -1,4 +1,8 @@
-"""The one entry point that knows every stage: read → clean → dedup → segment.
+"""The entry point that knows every stage: read → clean → dedup → segment → classify.
+
+:func:`process` turns one report into a :class:`~fazhi_nlp.types.Report`;
+:func:`classify` labels its units. Batches (:mod:`fazhi_nlp.corpus`) and the command
+line call these same functions, so there is one prediction path and one default threshold.
 
 Examples
 --------
@@ -9,25 +13,33 @@ Examples
 >>> [(u.kind, u.section, u.text) for u in report.units]  # doctest: +NORMALIZE_WHITESPACE
 [('heading', 'achievements', '一、主要举措和成效'), ('sentence', 'achievements', '全年办理行政复议案件12件。'),
  ('sentence', 'achievements', '特此报告。')]
+>>> [(r.kind, r.line) for r in report.removed]
+[('title', 1), ('metadata', 2)]
 """
 from __future__ import annotations
 
 import hashlib
-from typing import Optional
+import os
+from dataclasses import dataclass, replace
+from typing import Any, Optional, Sequence
 
-from .clean import clean, reported_year
-from .dedup import dedup
+from .clean import clean_page, reported_year
+from .dedup import dedup_page
 from .errors import InputError
-from .read import Source, path_of, read_report
-from .segment import segment
-from .types import Report
+from .read import ReportSource, path_of, read_report
+from .segment import segment_text
+from .types import Report, Unit
+
+__all__ = ["Prediction", "classify", "default_threshold", "predict_units", "process", "resolve_model"]
 
 
-def process(source: Source, *, doc_id: Optional[str] = None) -> Report:
+def process(source: ReportSource, *, doc_id: Optional[str] = None) -> Report:
     """Read, clean, deduplicate and segment one report.
 
     ``source`` is a path, raw bytes, or the report's text (HTML is accepted). ``doc_id``
     defaults to the file name without extension, or a short hash of the text.
+    Every record in ``Report.removed`` gives the line of ``Report.source_text`` it was
+    removed from, and the removed text exactly as it stands there.
     Raises :class:`~fazhi_nlp.errors.InputError` for empty, binary or undecodable input.
     """
     path = path_of(source)
@@ -35,19 +47,111 @@ def process(source: Source, *, doc_id: Optional[str] = None) -> Report:
     raw = read_report(source)
     if not raw.strip():
         raise InputError(f"{name}: is empty (no text to process)")
-    cleaned = clean(raw)
-    deduped = dedup(cleaned.text)
+    cleaned = clean_page(raw)
+    deduped = dedup_page(cleaned.text)
+    # dedup numbers the lines of the cleaned text: point its records back into the source
+    repeats = tuple(replace(r, line=cleaned.line_numbers[r.line - 1],
+                            reason=_source_lines(r.reason, cleaned.line_numbers))
+                    for r in deduped.removed)
     return Report(
         doc_id=doc_id or (path.stem if path else "text-" + hashlib.sha1(raw.encode("utf-8")).hexdigest()[:10]),
         text=deduped.text,
-        units=tuple(segment(deduped.text)),
+        units=tuple(segment_text(deduped.text)),
         title=cleaned.title,
         agency=cleaned.agency,
         year=reported_year(cleaned.title, deduped.text, cleaned.published),
         published=cleaned.published,
         signed=cleaned.signed,
-        removed=cleaned.removed + deduped.removed,
+        removed=tuple(sorted(cleaned.removed + repeats, key=lambda r: r.line)),
         source=str(path) if path else None,
         source_text=raw,
     )
 
+
+def _source_lines(reason: str, line_numbers: Sequence[int]) -> str:
+    """'repeats line 3' of the cleaned text, as the line of the source it came from."""
+    prefix = "repeats line "
+    if reason.startswith(prefix):
+        number, _, rest = reason[len(prefix):].partition(" ")
+        if number.isdigit():
+            return f"{prefix}{line_numbers[int(number) - 1]}" + (f" {rest}" if rest else "")
+    return reason
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """The label of one unit, its runner-up, and whether the model is unsure.
+
+    ``uncertain`` is True when ``probability`` is below the threshold in use. ``runner_up`` is
+    None (probability 0.0) for a model with a single class.
+    """
+
+    unit: Unit
+    label: str
+    probability: float
+    runner_up: Optional[str]
+    runner_up_probability: float
+    uncertain: bool
+
+
+def resolve_model(model: Any = None) -> Any:
+    """The classifier ``model`` names: a fitted Classifier as it is, or a saved model
+    (a path, or None for the shipped one) loaded once per process.
+
+    >>> resolve_model() is resolve_model()
+    True
+    """
+    if model is None or isinstance(model, (str, os.PathLike)):
+        from .persist import cached_model
+
+        return cached_model(model)
+    if hasattr(model, "predict_proba") and hasattr(model, "classes_"):
+        return model
+    raise InputError(f"model must be None (the shipped model), the path of a saved model or a "
+                     f"fitted Classifier; got {type(model).__name__}")
+
+
+def default_threshold(model: Any) -> float:
+    """The uncertainty threshold of a model: its card's (chosen by cross-validation), else 0.0."""
+    return getattr(model, "threshold_", None) or 0.0
+
+
+def predict_units(units: Sequence[Unit], model: Any, threshold: Optional[float] = None) -> list[Prediction]:
+    """Label ``units`` with a fitted ``model`` in one ``predict_proba`` call."""
+    from .classifier import top_two
+
+    units = list(units)
+    if threshold is None:
+        threshold = default_threshold(model)
+    if not units:
+        return []
+    labels, probability, runner_up, runner_up_probability = top_two(
+        model.predict_proba(units), [str(c) for c in model.classes_])
+    return [Prediction(unit=unit, label=label, probability=float(p), runner_up=second,
+                       runner_up_probability=float(q), uncertain=bool(p < threshold))
+            for unit, label, p, second, q in zip(units, labels, probability, runner_up,
+                                                   runner_up_probability)]
+
+
+def classify(source: Any, model: Any = None, threshold: Optional[float] = None) -> list[Prediction]:
+    """Process a report (text, path, bytes or a :class:`~fazhi_nlp.types.Report`) and label
+    every unit.
+
+    Parameters
+    ----------
+    source : str, path, bytes or Report
+    model : Classifier, path of a saved model, or None for the shipped default model
+        Saved models are loaded once per process (:func:`fazhi_nlp.persist.cached_model`).
+    threshold : float, optional
+        Predictions below it are ``uncertain``; defaults to the model card's threshold
+        (chosen from cross-validation), or 0.0 for a model without one.
+
+    Examples
+    --------
+    >>> preds = classify("一、推进严格规范公正文明执法\\n全面落实行政执法三项制度。")
+    >>> [(p.unit.text, p.label) for p in preds]
+    [('一、推进严格规范公正文明执法', 'enforcement'), ('全面落实行政执法三项制度。', 'enforcement')]
+    """
+    model = resolve_model(model)
+    report = source if isinstance(source, Report) else process(source)
+    return predict_units(report.units, model, threshold)

@@ -101,7 +101,7 @@ def _table(data: Any) -> tuple["pd.DataFrame", list[str], list[str]]:
     """The shares table to draw, its row names in Chinese-capable and plain form."""
     import pandas as pd
 
-    from .corpus import Profile, profile
+    from .profiles import Profile, profile
 
     if hasattr(data, "columns") and "label" in data.columns and "doc_id" in data.columns:
         data = profile(data)

@@ -18,11 +18,11 @@ import os
 import re
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Optional, Union
+from typing import Optional
 
 from .errors import InputError
-
-Source = Union[str, bytes, os.PathLike]
+from .files import read_bytes
+from .types import ReportSource
 
 #: File endings of the reports a folder scan picks up (content, not the ending, decides how a file is read).
 REPORT_SUFFIXES = (".txt", ".html", ".htm", ".shtml", ".xhtml", ".docx", ".pdf")
@@ -53,7 +53,7 @@ def looks_like_path(text: str) -> bool:
     return text.lower().endswith(_PATH_SUFFIXES) and not _NOT_IN_PATHS.search(text)
 
 
-def path_of(source: Source) -> Optional[Path]:
+def path_of(source: ReportSource) -> Optional[Path]:
     """The file a source names, or None when it is bytes or report text.
 
     >>> path_of("reports/2022.txt"), path_of("一、总体情况")
@@ -64,7 +64,7 @@ def path_of(source: Source) -> Optional[Path]:
     return None
 
 
-def read_report(source: Source, *, name: str | None = None) -> str:
+def read_report(source: ReportSource, *, name: str | None = None) -> str:
     """Return the text of a report given as a path, raw bytes or a string.
 
     A string is taken as a path when it looks like one (see :func:`looks_like_path`),
@@ -73,15 +73,8 @@ def read_report(source: Source, *, name: str | None = None) -> str:
     """
     path = path_of(source)
     if path is not None:
-        try:
-            data = path.read_bytes()
-        except FileNotFoundError:
-            raise InputError(f"{path}: no such file (to process text that looks like a file name, "
-                             "pass it as bytes or with a line break)") from None
-        except IsADirectoryError:
-            raise InputError(f"{path}: is a directory; pass a file (or use classify_corpus for folders)") from None
-        except OSError as exc:
-            raise InputError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+        data = read_bytes(path, hint=" (to process text that looks like a file name, "
+                                     "pass it as bytes or with a line break)")
         return text_from_bytes(data, name=name or str(path))
     if isinstance(source, (bytes, bytearray, memoryview)):
         return text_from_bytes(bytes(source), name=name or "<bytes>")

@@ -11,7 +11,7 @@ whitespace between them rebuild the text exactly.
 
 Examples
 --------
->>> units = segment("一、主要举措和成效\\n（一）加强领导。一是成立领导小组；二是定期研究。全年开会3次。")
+>>> units = segment_text("一、主要举措和成效\\n（一）加强领导。一是成立领导小组；二是定期研究。全年开会3次。")
 >>> [(u.kind, u.text) for u in units]  # doctest: +NORMALIZE_WHITESPACE
 [('heading', '一、主要举措和成效'), ('heading', '（一）加强领导。'), ('clause', '一是成立领导小组；'),
  ('clause', '二是定期研究。'), ('sentence', '全年开会3次。')]
@@ -23,24 +23,11 @@ from __future__ import annotations
 import re
 from typing import Iterator, Optional
 
+from .patterns import ENUMERATOR, SENTENCE_END, SENTENCE_END_CHARS, SPLIT_BEFORE_ENUMERATOR, has_cjk, heading_level
 from .types import Unit
 
-_NUM = "一二三四五六七八九十百零〇两"
-_HEADING_MARKERS = (
-    (0, re.compile(rf"^第[{_NUM}\d]+[章部篇节](?:分)?\s*")),
-    (1, re.compile(rf"^[{_NUM}]+\s*[、，.]\s*")),
-    (2, re.compile(rf"^[（(]\s*[{_NUM}]+\s*[）)]\s*[、.]?\s*")),
-    (3, re.compile(r"^\d{1,2}\s*[.、．](?!\d)\s*")),
-    (4, re.compile(r"^[（(]\s*\d{1,2}\s*[）)]\s*|^\d{1,2}\s*[）)]\s*|^[\u2460-\u2473]\s*")),
-)
-#: An enumerated clause opens with one of these (一是、二是…, 第一，…, 其一，…, 首先，…).
-ENUMERATOR = re.compile(
-    rf"[{_NUM}]+是|第[{_NUM}]+[，、：,:]|其[{_NUM}][，、：,:]|首先[，、：,:]|其次[，、：,:]|最后[，、：,:]")
-_SPLIT_BEFORE_ENUMERATOR = re.compile(
-    rf"(?<=[，、：；。！？”）])\s*(?=[{_NUM}]+是|第[{_NUM}]+[，、：]|其[{_NUM}][，、：])")
-_SENTENCE_END = re.compile(r"[。！？；!?;…]+[”’」』）)】》\"']*")
-#: Characters that end a sentence (a line without any of them may be a heading or furniture).
-SENTENCE_END_CHARS = "。！？；!?;"
+__all__ = ["HEADING_MAX", "RUN_IN_HEADING_MAX", "UNNUMBERED_HEADING_MAX", "section_of", "segment_text"]
+
 RUN_IN_HEADING_MAX = 50
 HEADING_MAX = 60
 UNNUMBERED_HEADING_MAX = 40
@@ -51,18 +38,6 @@ _SECTION_CUES = (
     ("responsibility", re.compile(r"第一责任人|主要负责人履行|履职情况")),
     ("achievements", re.compile(r"举措|成效|工作情况|建设情况|开展情况|推进情况|主要做法|主要工作|完成情况|落实情况")),
 )
-
-
-def heading_level(paragraph: str) -> Optional[int]:
-    """The outline level of a numbered paragraph (0 = 第一部分 … 4 = （1）), or None.
-
-    >>> heading_level("（三）强化法治教育"), heading_level("1. 全面落实"), heading_level("2022年，")
-    (2, 3, None)
-    """
-    for level, marker in _HEADING_MARKERS:
-        if marker.match(paragraph):
-            return level
-    return None
 
 
 def section_of(heading_path: tuple[str, ...]) -> str:
@@ -84,7 +59,7 @@ def _is_unnumbered_heading(paragraph: str) -> bool:
     return (len(paragraph) <= UNNUMBERED_HEADING_MAX
             and not any(t in paragraph for t in SENTENCE_END_CHARS)
             and not paragraph.endswith(("：", ":", "，"))
-            and re.search(r"[\u4e00-\u9fff]", paragraph) is not None
+            and has_cjk(paragraph)
             and not ENUMERATOR.match(paragraph))
 
 
@@ -92,7 +67,7 @@ def _heading_span(paragraph: str, level: Optional[int]) -> int:
     """Length of the heading at the start of a paragraph (0 when it opens with body text)."""
     if level is None:
         return len(paragraph) if _is_unnumbered_heading(paragraph) else 0
-    end = _SENTENCE_END.search(paragraph)
+    end = SENTENCE_END.search(paragraph)
     if end is None:
         return len(paragraph) if len(paragraph) <= HEADING_MAX else 0
     return end.end() if end.end() <= RUN_IN_HEADING_MAX else 0
@@ -100,8 +75,8 @@ def _heading_span(paragraph: str, level: Optional[int]) -> int:
 
 def _body_spans(paragraph: str, start: int) -> Iterator[tuple[int, int]]:
     """(start, end) of each sentence or clause in ``paragraph[start:]``, whitespace excluded."""
-    cuts = {m.end() for m in _SENTENCE_END.finditer(paragraph, start)}
-    cuts |= {m.start() for m in _SPLIT_BEFORE_ENUMERATOR.finditer(paragraph, start)}
+    cuts = {m.end() for m in SENTENCE_END.finditer(paragraph, start)}
+    cuts |= {m.start() for m in SPLIT_BEFORE_ENUMERATOR.finditer(paragraph, start)}
     cuts = sorted(c for c in cuts if c > start) + [len(paragraph)]
     begin = start
     for cut in cuts:
@@ -113,7 +88,7 @@ def _body_spans(paragraph: str, start: int) -> Iterator[tuple[int, int]]:
         begin = cut
 
 
-def segment(text: str) -> list[Unit]:
+def segment_text(text: str) -> list[Unit]:
     """Cut cleaned text (one paragraph per line) into headings, sentences and clauses."""
     units: list[Unit] = []
     stack: list[tuple[float, str, bool]] = []  # (level, heading, numbered)

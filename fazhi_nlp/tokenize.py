@@ -22,7 +22,7 @@ __all__ = ["tokenize", "userdict_sha256", "userdict_words"]
 #: Precise mode without the HMM guesser for unknown words: on the seed reports it segments
 #: 1.4 MB/s instead of 1.2 MB/s, and word and word+char classifiers reach the same
 #: leave-one-report-out macro-F1 (0.751 vs 0.747; 0.835 both).
-_HMM = False
+HMM = False
 
 _LOCK = threading.Lock()
 _TOKENIZER: Any = None  # the lazy cache: a jieba.Tokenizer, built once
@@ -104,4 +104,4 @@ def tokenize(text: str) -> list[str]:
     """
     if not isinstance(text, str):
         raise TypeError(f"tokenize() needs a str, got {type(text).__name__}: {text!r:.80}")
-    return [w for w in _tokenizer().cut(text, HMM=_HMM) if not w.isspace()]
+    return [w for w in _tokenizer().cut(text, HMM=HMM) if not w.isspace()]

@@ -9,8 +9,12 @@ Examples
 """
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import Optional, Union
+
+#: One report as the pipeline accepts it: a path, raw bytes, or the report's text.
+ReportSource = Union[str, bytes, os.PathLike]
 
 #: Unit kinds produced by :func:`fazhi_nlp.segment`.
 KINDS = ("heading", "sentence", "clause")
@@ -22,7 +26,10 @@ SECTIONS = ("achievements", "responsibility", "problems", "plans", "other")
 class Removal:
     """One piece of text taken out by a stage, kept so the change can be audited.
 
-    ``line`` is the 1-based line number in the text that stage received.
+    ``text`` is exactly what was removed. ``line`` is its 1-based line number: in a
+    :class:`Report`, a line of ``Report.source_text`` for the clean and dedup stages, and a
+    line of the file as stored for the read stage (HTML source, or the PDF page in
+    ``reason``).
     """
 
     stage: str

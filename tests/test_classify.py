@@ -15,8 +15,11 @@ from sklearn.model_selection import GridSearchCV, GroupKFold, cross_val_score
 from sklearn.pipeline import Pipeline
 
 import fazhi_nlp
-from fazhi_nlp.classifier import (DEFAULT_PARAMS, Classifier, Prediction, choose_threshold,
-                                classify, evaluate, top_two, train)
+from fazhi_nlp.persist import save_model
+from fazhi_nlp.classifier import DEFAULT_PARAMS, Classifier, top_two
+from fazhi_nlp.evaluation import choose_threshold, evaluate
+from fazhi_nlp.pipeline import Prediction, classify
+from fazhi_nlp.training import train
 from fazhi_nlp.errors import InputError, LabelError
 from fazhi_nlp.labels import shipped_labels
 from fazhi_nlp.types import Unit
@@ -333,7 +336,7 @@ def test_the_cards_threshold_flags_exactly_the_units_below_it(model, seed_report
     report = seed_reports["000"]
     probabilities = [p.probability for p in classify(report, model=model)]
     cut = round(float(np.median(probabilities)), 2)
-    model.save(tmp_path / "m", evaluation={"threshold": cut})
+    save_model(model, tmp_path / "m", evaluation={"threshold": cut})
     flags = [p.uncertain for p in classify(report, model=tmp_path / "m")]
     assert flags == [p < cut for p in probabilities]
     assert 0 < sum(flags) < len(flags)
@@ -342,7 +345,7 @@ def test_the_cards_threshold_flags_exactly_the_units_below_it(model, seed_report
 def test_a_saved_model_is_loaded_once_by_classify(model, tmp_path, monkeypatch):
     import fazhi_nlp.persist
 
-    model.save(tmp_path / "m")
+    save_model(model, tmp_path / "m")
     loads = []
     real_load = fazhi_nlp.persist.load_model
     monkeypatch.setattr(fazhi_nlp.persist, "load_model", lambda path: loads.append(path)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from fazhi_nlp import clean
+from fazhi_nlp.clean import clean_page
 from fazhi_nlp.clean import normalise
 
 # Furniture as it appears on the seed pages (after normalisation).
@@ -71,8 +71,11 @@ def test_published_and_signed_dates_are_read(seed_reports):
 def test_every_removal_is_recorded_with_its_line(seed_reports):
     removed = seed_reports["004"].removed
     assert [(r.kind, r.text) for r in removed] == [
-        ("title", "沂源县科技局2022年度法治政府建设工作报告"), ("artefact", "[bookmark: _GoBack]")]
-    assert removed[1].line == 6
+        ("title", " 沂源县科技局2022年度法治政府建设工作报告"), ("artefact", "[bookmark: _GoBack]")]
+    # lines of the text as read (blank lines count), the removed text exactly as it stood there
+    assert [r.line for r in removed] == [1, 7]
+    source_lines = seed_reports["004"].source_text.split("\n")
+    assert removed[0].text == source_lines[0] and removed[1].text in source_lines[6]
 
 
 def test_unseen_furniture_shapes_are_removed():
@@ -94,7 +97,7 @@ def test_unseen_furniture_shapes_are_removed():
         "（责任编辑：王某）",
         "第1页 共2页",
     ])
-    cleaned = clean(page)
+    cleaned = clean_page(page)
     assert cleaned.text.split("\n") == [
         "2021年，我局坚持以习近平法治思想为指导，全面推进依法行政。",
         "一、全面推行行政执法三项制度",
@@ -115,6 +118,6 @@ def test_fullwidth_and_halfwidth_punctuation_normalise_the_same_way():
 @settings(max_examples=200, deadline=None)
 @given(st.text())
 def test_clean_never_crashes_and_keeps_no_blank_lines(text):
-    cleaned = clean(text)
+    cleaned = clean_page(text)
     assert "" not in cleaned.text.split("\n") or cleaned.text == ""
     assert all(r.stage == "clean" for r in cleaned.removed)

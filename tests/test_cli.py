@@ -91,20 +91,20 @@ def test_unreadable_reports_are_named_and_the_exit_code_is_1(tmp_path, capsys):
 
 def test_units_names_reports_like_classify_and_goes_on_after_a_failure(tmp_path, capsys,
                                                                       monkeypatch):
-    import fazhi_nlp.pipeline
+    import fazhi_nlp.corpus
 
     for folder in ("a", "b", "c"):
         (tmp_path / folder).mkdir()
         shutil.copy(seed_path("004"), tmp_path / folder / "report.txt")
     (tmp_path / "empty.txt").write_bytes(b"")
-    process = fazhi_nlp.pipeline.process
+    process = fazhi_nlp.corpus.process
 
     def failing(source, doc_id=None):
         if "c" in os.fspath(source).split(os.sep):
             raise RuntimeError("parser crashed")
         return process(source, doc_id=doc_id)
 
-    monkeypatch.setattr(fazhi_nlp.pipeline, "process", failing)
+    monkeypatch.setattr(fazhi_nlp.corpus, "process", failing)
     assert main(["units", str(tmp_path)]) == 1
     out, err = capsys.readouterr()
     names = [line.split()[0] for line in out.splitlines()[1:]]

@@ -9,9 +9,11 @@ import pytest
 
 from fazhi_nlp import InputError, load_labels
 from fazhi_nlp.corpus import (REPORT_COLUMNS, UNIT_COLUMNS, CorpusResult, classify_corpus,
-                              export_for_labelling, flag_reposts, iter_classify, profile,
-                              suggest_for_labelling)
+                              flag_reposts, iter_classify)
+from fazhi_nlp.labelling import export_for_labelling, suggest_for_labelling
+from fazhi_nlp.profiles import profile
 from fazhi_nlp.labels import LABEL_NAMES, LABELS
+from fazhi_nlp.persist import save_model
 from fazhi_nlp.plot import plot_profile
 from tests.conftest import SEED_IDS, SEEDS_DIR, seed_path
 
@@ -22,9 +24,9 @@ def seeds() -> CorpusResult:
 
 
 def _jaccard(a: str, b: str) -> float:
-    from fazhi_nlp.dedup import _bigrams, _key, _similarity
+    from fazhi_nlp.patterns import bigrams, paragraph_key, similarity
 
-    return _similarity(_bigrams(_key(a)), _bigrams(_key(b)))
+    return similarity(bigrams(paragraph_key(a)), bigrams(paragraph_key(b)))
 
 
 def test_units_and_reports_tables_have_one_row_per_unit_and_per_report(seeds, seed_reports):
@@ -81,7 +83,7 @@ def test_a_saved_model_is_loaded_once_for_classify_and_classify_corpus(tmp_path,
         "text": ["组织开展宪法宣传周活动。", "开展普法进企业活动。", "严格落实行政执法三项制度。",
                  "规范行政执法行为。"],
         "label": ["publicity", "publicity", "enforcement", "enforcement"]}))
-    fazhi_nlp.train(labels).save(tmp_path / "model")
+    save_model(fazhi_nlp.train(labels), tmp_path / "model")
     loads = []
     load_model = persist.load_model
     monkeypatch.setattr(persist, "load_model", lambda path=None: loads.append(path)

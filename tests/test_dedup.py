@@ -4,7 +4,7 @@ from __future__ import annotations
 from hypothesis import given, settings, strategies as st
 
 import fazhi_nlp
-from fazhi_nlp import dedup, find_duplicate_reports
+from fazhi_nlp.dedup import dedup_page, find_duplicate_reports
 from tests.conftest import seed_path
 
 
@@ -23,7 +23,7 @@ def test_linan_page_keeps_the_report_once_and_reports_the_dropped_copy(seed_repo
 def test_near_duplicate_paragraph_counts_as_a_repeat():
     a = "全面执行执法公示制度，更新完善执法主体和执法人员信息，并在政务服务网站主动公开。"
     b = "全面执行执法公示制度，更新完善执法主体和执法人员信息，并在政务服务网主动公开。"
-    result = dedup(a + "\n" + "二、下一步工作计划" + "\n" + b)
+    result = dedup_page(a + "\n" + "二、下一步工作计划" + "\n" + b)
     assert result.text.split("\n") == [a, "二、下一步工作计划"]
     assert "near-duplicate" in result.removed[0].reason
 
@@ -31,12 +31,12 @@ def test_near_duplicate_paragraph_counts_as_a_repeat():
 def test_same_sentence_pattern_with_other_numbers_in_another_section_is_kept():
     text = ("一、2021年工作情况\n全年共办理行政复议案件12件，均在法定期限内审结，纠错率为零。\n"
             "二、2022年工作情况\n全年共办理行政复议案件17件，均在法定期限内审结，纠错率为零。")
-    assert dedup(text).text == text
+    assert dedup_page(text).text == text
 
 
 def test_short_heading_repeated_in_two_sections_is_kept():
     text = "一、2022年工作情况\n（一）存在问题\n全年共办理信访件四件，均按时办结。\n二、2023年工作计划\n（一）存在问题"
-    assert dedup(text).text == text
+    assert dedup_page(text).text == text
 
 
 paragraph = st.sampled_from([
@@ -49,8 +49,8 @@ paragraph = st.sampled_from([
 @settings(max_examples=300, deadline=None)
 @given(st.lists(paragraph, max_size=30))
 def test_dedup_is_idempotent(paragraphs):
-    once = dedup("\n".join(paragraphs)).text
-    assert dedup(once).text == once
+    once = dedup_page("\n".join(paragraphs)).text
+    assert dedup_page(once).text == once
 
 
 def test_reposted_reports_are_flagged_across_a_corpus():

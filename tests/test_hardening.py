@@ -33,8 +33,11 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings, strategies as st
 
 import fazhi_nlp
-from fazhi_nlp import (InputError, LabelError, ModelError, clean, dedup, load_labels, load_model,
-                       process, read_report, segment, train)
+from fazhi_nlp.persist import save_model
+from fazhi_nlp import InputError, LabelError, ModelError, load_labels, load_model, process, read_report, train
+from fazhi_nlp.clean import clean_page
+from fazhi_nlp.dedup import dedup_page
+from fazhi_nlp.segment import segment_text
 from fazhi_nlp.clean import normalise
 from fazhi_nlp.labels import LABEL_NAMES
 from fazhi_nlp.persist import CARD_FILE, MODEL_FILE
@@ -85,19 +88,23 @@ def check_normalise(text: str) -> None:
 
 
 def check_clean(text: str) -> None:
-    cleaned = clean(text)
-    lines = normalise(text).split("\n") if text.strip() else []
-    whole = {r.line: r for r in cleaned.removed if r.kind != "artefact"}
+    """Replay the removal records on the input: they give back exactly the cleaned text."""
+    cleaned = clean_page(text)
+    raw = text.replace("\r\n", "\n").replace("\r", "\n").split("\n") if text.strip() else []
+    whole = {r.line: r for r in cleaned.removed if r.kind not in ("artefact", "invisible")}
     snippets = defaultdict(list)
     for r in cleaned.removed:
-        assert r.stage == "clean" and 1 <= r.line <= len(lines)
+        assert r.stage == "clean" and 1 <= r.line <= len(raw)
         if r.kind == "artefact":
             snippets[r.line].append(r.text)
-    kept = []
-    for number, line in enumerate(lines, start=1):
+        if r.kind == "invisible":
+            assert all(c in raw[r.line - 1] for c in r.text)
+    kept, numbers = [], []
+    for number, source_line in enumerate(raw, start=1):
         if number in whole:
-            assert whole[number].text == line and number not in snippets
+            assert whole[number].text == source_line and number not in snippets
             continue
+        line = normalise(source_line)
         for snippet in snippets[number]:
             assert snippet in line
             line = line.replace(snippet, "", 1)
@@ -105,11 +112,13 @@ def check_clean(text: str) -> None:
             line = re.sub(" {2,}", " ", line).strip()
         if line:
             kept.append(line)
+            numbers.append(number)
     assert cleaned.text == "\n".join(kept)
+    assert list(cleaned.line_numbers) == numbers
 
 
 def check_dedup(text: str) -> None:
-    result = dedup(text)
+    result = dedup_page(text)
     paragraphs = text.split("\n") if text else []
     dropped = {}
     for r in result.removed:
@@ -118,11 +127,11 @@ def check_dedup(text: str) -> None:
         assert first < r.line and first not in dropped
         dropped[r.line] = r
     assert result.text == "\n".join(p for i, p in enumerate(paragraphs, start=1) if i not in dropped)
-    assert dedup(result.text).text == result.text
+    assert dedup_page(result.text).text == result.text
 
 
 def check_segment(text: str) -> None:
-    units = segment(text)
+    units = segment_text(text)
     position = 0
     for k, unit in enumerate(units):
         assert unit.index == k and unit.kind in KINDS and unit.section in SECTIONS
@@ -176,7 +185,7 @@ def test_process_gives_a_consistent_report_or_an_input_error(text):
     except InputError:
         return
     check_segment(report.text)
-    assert [u.text for u in report.units] == [u.text for u in segment(report.text)]
+    assert [u.text for u in report.units] == [u.text for u in segment_text(report.text)]
 
 
 @LONG
@@ -187,7 +196,7 @@ def test_stages_handle_100k_character_lines(line):
     check_clean(text)
     check_dedup(text)
     check_segment(text)
-    check_segment(clean(text).text)
+    check_segment(clean_page(text).text)
 
 
 _SAFE = CJK + "，。；：（）！？、“”《》 0123456789abcABC"
@@ -352,8 +361,8 @@ TINY = (["组织集体学法，开展法治培训。", "开展宪法宣传周活
 def tiny_models(tmp_path_factory):
     """Two small saved models that differ (the second has one more class)."""
     root = tmp_path_factory.mktemp("models")
-    fazhi_nlp.Classifier().fit(*TINY).save(root / "a")
-    fazhi_nlp.Classifier().fit(TINY[0] + ["特此报告。"], TINY[1] + ["general"]).save(root / "b")
+    save_model(fazhi_nlp.Classifier().fit(*TINY), root / "a")
+    save_model(fazhi_nlp.Classifier().fit(TINY[0] + ["特此报告。"], TINY[1] + ["general"]), root / "b")
     return root
 
 

@@ -15,7 +15,9 @@ import sklearn
 from sklearn.linear_model import LogisticRegression
 
 import fazhi_nlp
-from fazhi_nlp.classifier import DEFAULT_PARAMS, Classifier, _data_sha256, rebuild_default_model
+from fazhi_nlp.persist import save_model
+from fazhi_nlp.classifier import DEFAULT_PARAMS, Classifier, data_sha256
+from fazhi_nlp.training import rebuild_default_model
 from fazhi_nlp.errors import ModelError
 from fazhi_nlp.labels import shipped_labels
 from fazhi_nlp.persist import (CARD_FILE, CARD_FORMAT, MODEL_FILE, ModelVersionWarning,
@@ -46,7 +48,7 @@ def model():
 @pytest.fixture()
 def saved(model, tmp_path):
     path = tmp_path / "m"
-    model.save(path, evaluation={"threshold": 0.3, "macro_f1": 0.5})
+    save_model(model, path, evaluation={"threshold": 0.3, "macro_f1": 0.5})
     return path
 
 
@@ -101,7 +103,7 @@ def test_card_records_what_the_model_is(model, saved, labels):
 
 def test_saving_again_replaces_the_model_whole(model, saved, labels):
     other = Classifier(features="word", model="sgd").fit(labels.frame, labels.frame["label"])
-    other.save(saved)
+    save_model(other, saved)
     assert sorted(p.name for p in saved.iterdir()) == [CARD_FILE, MODEL_FILE]
     assert load_model(saved).get_params()["features"] == "word"
     assert card(saved)["cv"] is None and load_model(saved).threshold_ is None
@@ -116,7 +118,7 @@ def test_a_failed_save_leaves_the_old_model(model, saved, monkeypatch):
 
     monkeypatch.setattr(skops.io, "dumps", crash)
     with pytest.raises(OSError, match="disk full"):
-        model.save(saved)
+        save_model(model, saved)
     assert ((saved / MODEL_FILE).read_bytes(), (saved / CARD_FILE).read_bytes()) == before
     assert [p.name for p in saved.parent.iterdir()] == ["m"]
     monkeypatch.undo()
@@ -126,13 +128,13 @@ def test_a_failed_save_leaves_the_old_model(model, saved, monkeypatch):
 def test_save_refuses_to_overwrite_other_files(model, tmp_path):
     (tmp_path / "notes.txt").write_text("mine")
     with pytest.raises(ModelError, match="refusing to overwrite"):
-        model.save(tmp_path)
+        save_model(model, tmp_path)
     assert (tmp_path / "notes.txt").read_text() == "mine"
 
 
 def test_integer_labels_survive_a_round_trip(tmp_path):
     clf = Classifier().fit(TINY, [3, 1, 4, 2])
-    clf.save(tmp_path / "m")
+    save_model(clf, tmp_path / "m")
     loaded = load_model(tmp_path / "m")
     assert loaded.classes_.tolist() == [1, 2, 3, 4]
     assert loaded.predict(TINY).tolist() == [3, 1, 4, 2]
@@ -206,7 +208,7 @@ def test_shipped_model_loads_with_its_cross_validation(labels):
     assert clf.cv_["macro_f1"] > 0.6
     assert clf.cv_["n_scored"] == (labels.frame["source"] == "seed").sum()
     # the shipped model was trained on exactly the shipped labels (rebuild it when they change)
-    assert clf.training_["sha256"] == _data_sha256(labels.frame["text"], labels.frame["label"])
+    assert clf.training_["sha256"] == data_sha256(labels.frame["text"], labels.frame["label"])
     assert list(clf.predict(SAMPLE)) == ["decision_making", "publicity", "disputes", "general"]
 
 
@@ -226,7 +228,7 @@ def test_rebuilding_the_default_model_is_deterministic(tmp_path):
 def test_the_bytes_whose_hash_was_checked_are_the_bytes_loaded(model, saved, labels, monkeypatch):
     """A file swapped after the hash check (here: by get_untrusted_types) is not what loads."""
     other = Classifier(model="sgd", C=0.01).fit(labels.frame, labels.frame["label"])
-    other.save(saved.parent / "other")
+    save_model(other, saved.parent / "other")
     swapped = (saved.parent / "other" / MODEL_FILE).read_bytes()
     real = skops.io.get_untrusted_types
 
@@ -298,13 +300,13 @@ def test_card_params_that_disagree_with_the_model_are_refused(saved, changes, me
 
 def test_a_heading_block_needs_use_heading_in_the_card(tmp_path):
     items = [{"text": t, "heading": "（一）加强法治建设"} for t in TINY]
-    Classifier(use_heading=True).fit(items, TINY_LABELS).save(tmp_path / "h")
+    save_model(Classifier(use_heading=True).fit(items, TINY_LABELS), tmp_path / "h")
     assert load_model(tmp_path / "h").use_heading is True
     rewrite_card(tmp_path / "h", params={**DEFAULT_PARAMS, "use_heading": False})
     with pytest.raises(ModelError, match="use_heading false, but the model has a heading block"):
         load_model(tmp_path / "h")
     # use_heading without a heading block: trained on units without headings, and consistent
-    Classifier(use_heading=True).fit(TINY, TINY_LABELS).save(tmp_path / "plain")
+    save_model(Classifier(use_heading=True).fit(TINY, TINY_LABELS), tmp_path / "plain")
     assert load_model(tmp_path / "plain").use_heading is True
 
 
@@ -321,10 +323,10 @@ def test_cached_model_loads_once_per_directory():
 
 
 def test_cached_model_loads_a_model_saved_again(tmp_path):
-    Classifier().fit(TINY, TINY_LABELS).save(tmp_path / "m")
+    save_model(Classifier().fit(TINY, TINY_LABELS), tmp_path / "m")
     first = cached_model(tmp_path / "m")
     assert cached_model(tmp_path / "m") is first and first.C == 10.0
-    Classifier(C=1.0).fit(TINY, TINY_LABELS).save(tmp_path / "m")
+    save_model(Classifier(C=1.0).fit(TINY, TINY_LABELS), tmp_path / "m")
     second = cached_model(tmp_path / "m")
     assert second is not first and second.C == 1.0
     with pytest.raises(ModelError, match="no saved model at"):
@@ -332,7 +334,7 @@ def test_cached_model_loads_a_model_saved_again(tmp_path):
 
 
 def test_cached_model_sees_a_changed_card(tmp_path):
-    Classifier().fit(TINY, TINY_LABELS).save(tmp_path / "m")
+    save_model(Classifier().fit(TINY, TINY_LABELS), tmp_path / "m")
     first = cached_model(tmp_path / "m")
     rewrite_card(tmp_path / "m", threshold=0.4)
     stat = (tmp_path / "m" / CARD_FILE).stat()

@@ -6,7 +6,7 @@ import re
 from hypothesis import given, settings, strategies as st
 
 import fazhi_nlp
-from fazhi_nlp import segment
+from fazhi_nlp.segment import segment_text
 from tests.conftest import seed_path
 
 
@@ -92,7 +92,7 @@ report_like = st.lists(st.sampled_from([
 @settings(max_examples=400, deadline=None)
 @given(st.one_of(st.text(), report_like))
 def test_units_and_separators_rebuild_the_text_exactly(text):
-    units = segment(text)
+    units = segment_text(text)
     assert rebuild(text, units) == text
     assert all(u.text == text[u.start:u.end] and u.text.strip() == u.text and u.text for u in units)
     assert [u.index for u in units] == list(range(len(units)))
