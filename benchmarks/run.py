@@ -40,7 +40,7 @@ import time
 from pathlib import Path
 from typing import Any, Iterable, Optional
 
-DEFAULT_SEEDS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "seeds"
+DEFAULT_SEEDS = Path(__file__).resolve().parents[1] / "fazhi_nlp" / "data" / "examples"
 
 # --------------------------------------------------------------------------- varied corpora
 

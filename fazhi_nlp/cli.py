@@ -20,6 +20,7 @@ from .read import REPORT_SUFFIXES
 _UNITS_SUFFIXES = (".csv", ".jsonl")
 _EPILOG = """\
 examples:
+  fazhi-nlp classify --examples --show-units        try it on the example reports shipped with it
   fazhi-nlp classify reports/ -o units.csv          label every unit, one row per unit
   fazhi-nlp profile units.csv -o shares.csv --plot shares.png
   fazhi-nlp suggest reports/ -n 50 -o to_label.csv  units the model is least sure about
@@ -37,10 +38,23 @@ def _progress(args: argparse.Namespace) -> bool:
     return not args.quiet and sys.stderr.isatty()
 
 
+def _inputs(args: argparse.Namespace) -> list:
+    """The REPORTS given, plus the shipped example reports with --examples."""
+    inputs = list(args.inputs)
+    if getattr(args, "examples", False):
+        from .examples import example_folder
+
+        inputs.append(example_folder())
+    if not inputs:
+        raise InputError("no reports given: name report files or folders, or use --examples "
+                         "for the example reports shipped with fazhi_nlp")
+    return inputs
+
+
 def _classify(args: argparse.Namespace) -> Any:
     from .corpus import classify_corpus
 
-    return classify_corpus(args.inputs, model=args.model, threshold=args.threshold,
+    return classify_corpus(_inputs(args), model=args.model, threshold=args.threshold,
                            n_jobs=args.jobs, progress=_progress(args))
 
 
@@ -126,7 +140,7 @@ def _label_table(matrix: Any, fmt: str) -> str:
 def _units(args: argparse.Namespace) -> int:
     from .corpus import read_job, report_jobs
 
-    jobs = report_jobs(args.inputs)  # the report ids of classify: unique, folder path if needed
+    jobs = report_jobs(_inputs(args))  # the report ids of classify: unique, folder path if needed
     width = max(len("report"), *(len(job.doc_id) for job in jobs))
     print(f"{'report':<{width}} {'year':>4} {'units':>5} {'head':>4} {'sent':>4} {'clause':>6} "
           f"{'removed':>7}  title / agency")
@@ -136,6 +150,11 @@ def _units(args: argparse.Namespace) -> int:
         if isinstance(report, tuple):  # (source, reason): named on stderr after the rest
             errors.append(report)
             continue
+        if args.show_units:
+            for unit in report.units:
+                text = unit.text if len(unit.text) <= 60 else unit.text[:59] + "…"
+                print(f"{report.doc_id[:width]:<{width}} {unit.index:>4} {unit.kind:<8} "
+                      f"{unit.section:<14} {text}")
         kinds = Counter(u.kind for u in report.units)
         print(f"{report.doc_id:<{width}} {report.year or '':>4} {len(report.units):>5} "
               f"{kinds['heading']:>4} {kinds['sentence']:>4} {kinds['clause']:>6} "
@@ -202,8 +221,8 @@ def _profile_command(args: argparse.Namespace) -> int:
         result = _classify(args)
         units, status = result.units, _report_errors(result.errors.itertuples(index=False))
     prof = profile(units, by=args.by or None)
-    print(_label_table((prof.shares * 100).round(), ".0f"))
-    print("(percent of each report's sentences and clauses)")
+    print(_label_table(prof.shares, ".2f"))
+    print("(share of each report's sentences and clauses, 0-1; the same fractions go to -o)")
     if args.output:
         _write_table(prof.reports.join(prof.shares), args.output, index=True)
         print(f"wrote label shares of {len(prof.shares)} reports to {args.output}")
@@ -299,7 +318,7 @@ def _dedup_command(args: argparse.Namespace) -> int:
     from .corpus import flag_reposts
 
     _check_output(args.output)
-    result = flag_reposts(args.inputs, threshold=args.threshold, n_jobs=args.jobs,
+    result = flag_reposts(_inputs(args), threshold=args.threshold, n_jobs=args.jobs,
                           progress=_progress(args))
     reports = result.reports
     groups = reports.dropna(subset=["duplicate_group"]).groupby("duplicate_group")
@@ -321,11 +340,15 @@ def _suggest_command(args: argparse.Namespace) -> int:
     _check_output(args.output, (".csv",))
     result = _classify(args)
     exclude = None
-    if args.skip_shipped:
+    if not args.include_labelled:
         from .labels import shipped_labels
 
         exclude = shipped_labels()
     picked = suggest_for_labelling(result.units, n=args.n, exclude=exclude)
+    if not len(picked):
+        print(f"all {len(result.units)} units are already in the shipped labels; nothing "
+              "written (--include-labelled picks from them too)")
+        return _report_errors(result.errors.itertuples(index=False))
     export_for_labelling(picked, args.output)
     by_label = Counter(picked["label"])
     print(f"wrote {len(picked)} units to {args.output} "
@@ -360,9 +383,15 @@ def _fraction(text: str) -> float:
     return _number(text, float, lambda v: 0 <= v <= 1, "a number between 0 and 1")
 
 
-def _add_corpus_options(parser: argparse.ArgumentParser, model: bool = True) -> None:
-    parser.add_argument("inputs", nargs="+", metavar="REPORTS",
+def _add_inputs(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("inputs", nargs="*", metavar="REPORTS",
                         help=f"report files ({' '.join(REPORT_SUFFIXES)}) or folders of them")
+    parser.add_argument("--examples", action="store_true",
+                        help="add the example reports shipped with fazhi_nlp to REPORTS")
+
+
+def _add_corpus_options(parser: argparse.ArgumentParser, model: bool = True) -> None:
+    _add_inputs(parser)
     if model:
         parser.add_argument("--model", metavar="DIR",
                             help="a model saved by 'fazhi-nlp train' (default: the shipped model)")
@@ -400,10 +429,14 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    units = commands.add_parser("units", help="clean, deduplicate and segment reports; a table "
-                                "per report")
-    units.add_argument("inputs", nargs="+", metavar="REPORTS",
-                       help=f"report files ({' '.join(REPORT_SUFFIXES)}) or folders of them")
+    units = commands.add_parser(
+        "units", help="clean, deduplicate and segment reports; unit counts per report",
+        description="Clean, deduplicate and segment reports; print a line per report (year, "
+                    "units by kind, lines removed, title / agency), and with --show-units "
+                    "every unit (index, kind, section, text) above it.")
+    _add_inputs(units)
+    units.add_argument("--show-units", action="store_true",
+                       help="also print every unit: report, index, kind, section, text")
     units.set_defaults(run=_units)
 
     classify = commands.add_parser(
@@ -476,8 +509,9 @@ def build_parser() -> argparse.ArgumentParser:
     suggest.add_argument("-n", type=_count, default=50, help="how many units (default 50)")
     suggest.add_argument("-o", "--output", metavar="CSV", required=True,
                          help="the CSV to write")
-    suggest.add_argument("--skip-shipped", action="store_true",
-                         help="leave out units whose text is already in the shipped labels")
+    suggest.add_argument("--include-labelled", action="store_true",
+                         help="also pick units whose text is already in the shipped labels "
+                              "(left out by default)")
     suggest.set_defaults(run=_suggest_command)
     return parser
 

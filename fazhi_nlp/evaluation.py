@@ -107,18 +107,33 @@ class EvalResult:
         }
 
     def report(self) -> str:
-        """A plain-text report: headline numbers, per-label table and confusion matrix."""
+        """A plain-text report: headline numbers, per-label table and confusion matrix.
+
+        Labels that were predicted but never true in the scored units are named below the
+        table rather than listed with support 0; when no threshold separates right from
+        wrong predictions, the report says so instead of printing an empty coverage.
+        """
         import pandas as pd
 
+        true_labels = self.per_label[self.per_label["support"] > 0]
+        only_predicted = self.per_label.index[self.per_label["support"] == 0].tolist()
         with pd.option_context("display.width", 200, "display.max_columns", 30):
-            table = self.per_label.to_string(float_format=lambda v: f"{v:.3f}")
+            table = true_labels.to_string(float_format=lambda v: f"{v:.3f}")
             confusion = self.confusion.to_string()
+        if only_predicted:
+            counts = self.predictions["predicted"].value_counts()
+            table += ("\npredicted but never the true label of a scored unit (precision 0): "
+                      + ", ".join(f"{lab} ({int(counts.get(lab, 0))}x)" for lab in only_predicted))
+        if self.coverage > 0:
+            threshold = (f"threshold {self.threshold:.2f} (coverage {self.coverage:.1%}, "
+                         f"accuracy above it {self.confident_accuracy:.3f})")
+        else:
+            threshold = ("no uncertainty threshold: the cross-validated predictions are wrong more "
+                         "often than right at every probability (too few labelled units to choose one)")
         return (f"leave-one-report-out over {len(self.folds)} reports, "
                 f"{len(self.predictions)} scored units (+{self.n_authored} authored, train only)\n"
-                f"accuracy {self.accuracy:.3f}  macro-F1 {self.macro_f1:.3f}  "
-                f"threshold {self.threshold:.2f} (coverage {self.coverage:.1%}, "
-                f"accuracy above it {self.confident_accuracy:.3f})\n\n{table}\n\n"
-                f"confusion (rows: true, columns: predicted)\n{confusion}")
+                f"accuracy {self.accuracy:.3f}  macro-F1 {self.macro_f1:.3f}  {threshold}\n\n"
+                f"{table}\n\nconfusion (rows: true, columns: predicted)\n{confusion}")
 
     __str__ = report
 

@@ -33,24 +33,28 @@ from .types import Report, Unit
 __all__ = ["Prediction", "classify", "default_threshold", "predict_units", "process", "resolve_model"]
 
 
-def process(source: ReportSource, *, doc_id: Optional[str] = None) -> Report:
+def process(source: ReportSource, *, doc_id: Optional[str] = None, input: str = "auto") -> Report:
     """Read, clean, deduplicate and segment one report.
 
-    ``source`` is a path, raw bytes, or the report's text (HTML is accepted). ``doc_id``
-    defaults to the file name without extension, or a short hash of the text.
+    ``source`` is a path, raw bytes, or the report's text (HTML is accepted). A string is
+    read as a path when it looks like one (one line, a path separator or a report file
+    ending, no sentence punctuation); ``input="content"`` or ``input="filename"`` says which
+    it is. ``doc_id`` defaults to the file name without extension, or a short hash of the text.
     Every record in ``Report.removed`` gives the line of ``Report.source_text`` it was
     removed from, and the removed text exactly as it stands there.
     Raises :class:`~fazhi_nlp.errors.InputError` for empty, binary or undecodable input.
     """
-    path = path_of(source)
+    path = path_of(source, input)
     name = str(path) if path else "<text>"
-    raw = read_report(source)
+    raw = read_report(source, input=input)
     if not raw.strip():
         raise InputError(f"{name}: is empty (no text to process)")
     cleaned = clean_page(raw)
     deduped = dedup_page(cleaned.text)
     # dedup numbers the lines of the cleaned text: point its records back into the source
+    source_lines = raw.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     repeats = tuple(replace(r, line=cleaned.line_numbers[r.line - 1],
+                            text=source_lines[cleaned.line_numbers[r.line - 1] - 1],
                             reason=_source_lines(r.reason, cleaned.line_numbers))
                     for r in deduped.removed)
     return Report(
@@ -133,25 +137,32 @@ def predict_units(units: Sequence[Unit], model: Any, threshold: Optional[float] 
                                                    runner_up_probability)]
 
 
-def classify(source: Any, model: Any = None, threshold: Optional[float] = None) -> list[Prediction]:
+def classify(source: Any, model: Any = None, threshold: Optional[float] = None, *,
+             input: str = "auto") -> Any:
     """Process a report (text, path, bytes or a :class:`~fazhi_nlp.types.Report`) and label
-    every unit.
+    every unit; a list of reports gives a list of prediction lists, in order.
 
     Parameters
     ----------
-    source : str, path, bytes or Report
+    source : str, path, bytes or Report, or a list of them
     model : Classifier, path of a saved model, or None for the shipped default model
         Saved models are loaded once per process (:func:`fazhi_nlp.persist.cached_model`).
     threshold : float, optional
         Predictions below it are ``uncertain``; defaults to the model card's threshold
         (chosen from cross-validation), or 0.0 for a model without one.
+    input : {"auto", "content", "filename"}
+        How a string is read (see :func:`process`).
 
     Examples
     --------
     >>> preds = classify("一、推进严格规范公正文明执法\\n全面落实行政执法三项制度。")
     >>> [(p.unit.text, p.label) for p in preds]
     [('一、推进严格规范公正文明执法', 'enforcement'), ('全面落实行政执法三项制度。', 'enforcement')]
+    >>> [len(p) for p in classify(["开展普法宣传。", "特此报告。"], input="content")]
+    [1, 1]
     """
     model = resolve_model(model)
-    report = source if isinstance(source, Report) else process(source)
+    if isinstance(source, (list, tuple)):
+        return [classify(one, model, threshold, input=input) for one in source]
+    report = source if isinstance(source, Report) else process(source, input=input)
     return predict_units(report.units, model, threshold)

@@ -41,8 +41,12 @@ _HIDDEN_TAGS = frozenset("script style noscript template head svg iframe object"
 def looks_like_path(text: str) -> bool:
     """True when a string is meant as a file name rather than report text.
 
-    >>> looks_like_path("reports/2022.txt"), looks_like_path("一、总体情况")
-    (True, False)
+    A string of one line that names an existing file, or has a path separator or a report
+    file ending and no sentence punctuation, is a file name: a mistyped path then gives
+    "no such file" rather than a one-unit report whose text is the path.
+
+    >>> looks_like_path("reports/2022.txt"), looks_like_path("reports/2022/"), looks_like_path("一、总体情况")
+    (True, True, False)
     >>> looks_like_path("https://www.example.gov.cn/a.html"), looks_like_path("详见附件：实施方案.pdf")
     (False, False)
     """
@@ -50,31 +54,52 @@ def looks_like_path(text: str) -> bool:
         return False
     if os.path.exists(text):
         return True
-    return text.lower().endswith(_PATH_SUFFIXES) and not _NOT_IN_PATHS.search(text)
+    if _NOT_IN_PATHS.search(text.strip()):
+        return False
+    return text.lower().endswith(_PATH_SUFFIXES) or "/" in text or "\\" in text
 
 
-def path_of(source: ReportSource) -> Optional[Path]:
+#: How a ``str`` source is read: guessed (``"auto"``), always report text, or always a file name.
+INPUT_KINDS = ("auto", "content", "filename")
+
+
+def path_of(source: ReportSource, input: str = "auto") -> Optional[Path]:
     """The file a source names, or None when it is bytes or report text.
+
+    ``input`` says how to read a ``str``, as scikit-learn's text vectorizers do:
+    ``"content"`` (the report's text), ``"filename"`` (a path), or ``"auto"`` (a path when
+    :func:`looks_like_path`).
 
     >>> path_of("reports/2022.txt"), path_of("一、总体情况")
     (PosixPath('reports/2022.txt'), None)
+    >>> path_of("reports/2022.txt", input="content") is None
+    True
     """
-    if isinstance(source, os.PathLike) or (isinstance(source, str) and looks_like_path(source)):
+    if input not in INPUT_KINDS:
+        raise InputError(f"input must be one of {list(INPUT_KINDS)}, got {input!r}")
+    if isinstance(source, os.PathLike):
+        if input == "content":
+            raise InputError(f"{source}: a path was given with input='content'; pass the text itself")
         return Path(source)
+    if isinstance(source, str) and input != "content":
+        return Path(source) if input == "filename" or looks_like_path(source) else None
+    if input == "filename" and isinstance(source, (bytes, bytearray, memoryview)):
+        raise InputError("input='filename' needs a path, got bytes")
     return None
 
 
-def read_report(source: ReportSource, *, name: str | None = None) -> str:
+def read_report(source: ReportSource, *, name: str | None = None, input: str = "auto") -> str:
     """Return the text of a report given as a path, raw bytes or a string.
 
     A string is taken as a path when it looks like one (see :func:`looks_like_path`),
-    otherwise as the report's text. Raises :class:`~fazhi_nlp.errors.InputError` naming the
-    file and what was tried when the input cannot be decoded.
+    otherwise as the report's text; ``input="content"`` or ``"filename"`` says which it is
+    (see :func:`path_of`). Raises :class:`~fazhi_nlp.errors.InputError` naming the file and
+    what was tried when the input cannot be decoded.
     """
-    path = path_of(source)
+    path = path_of(source, input)
     if path is not None:
         data = read_bytes(path, hint=" (to process text that looks like a file name, "
-                                     "pass it as bytes or with a line break)")
+                                     "pass input='content')")
         return text_from_bytes(data, name=name or str(path))
     if isinstance(source, (bytes, bytearray, memoryview)):
         return text_from_bytes(bytes(source), name=name or "<bytes>")

@@ -1,12 +1,16 @@
-"""Shared fixtures: the five real seed reports, read from ../shared beside the repository."""
+"""Shared fixtures: the five real seed reports shipped with the package as examples."""
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
 
-SEEDS_DIR = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "seeds"
+from fazhi_nlp.examples import example_folder
+
+SEEDS_DIR = example_folder()
 SEED_IDS = ("000", "001", "002", "003", "004")
+#: Test data kept in the repository (real report pages, table-driven cases).
+DATA_DIR = Path(__file__).resolve().parent / "data"
 
 
 def seed_path(prefix: str) -> Path:
@@ -21,3 +25,32 @@ def seed_reports():
     import fazhi_nlp
 
     return {prefix: fazhi_nlp.process(seed_path(prefix)) for prefix in SEED_IDS}
+
+
+@pytest.fixture(scope="session")
+def labels():
+    """The labels shipped with the package."""
+    from fazhi_nlp.labels import shipped_labels
+
+    return shipped_labels()
+
+
+@pytest.fixture(scope="session")
+def frame(labels):
+    return labels.frame
+
+
+@pytest.fixture(scope="session")
+def model(labels):
+    """A model trained on the shipped labels with the default parameters."""
+    from fazhi_nlp.training import train
+
+    return train(labels)
+
+
+@pytest.fixture(scope="session")
+def seeds():
+    """The example reports classified as a corpus by the shipped model."""
+    from fazhi_nlp.corpus import classify_corpus
+
+    return classify_corpus(SEEDS_DIR, progress=False)

@@ -63,8 +63,7 @@ def test_a_folder_without_reports_is_one_error_line(tmp_path):
 @pytest.mark.parametrize("args, said", [
     ((), "the following arguments are required: COMMAND; see 'fazhi-nlp --help'"),
     (("clasify", "x.txt"), "invalid choice: 'clasify'"),
-    (("classify",), "the following arguments are required: REPORTS; "
-                    "see 'fazhi-nlp classify --help'"),
+    (("classify",), "no reports given: name report files or folders, or use --examples"),
     (("suggest", "x.txt", "-n", "0", "-o", "x.csv"), "argument -n: expected a whole number"),
     (("profile", "x.txt", "--kind", "pie"), "see 'fazhi-nlp profile --help'"),
 ])
@@ -141,7 +140,7 @@ def test_profile_of_a_units_table_writes_csv_and_png(tmp_path, capsys):
     assert shares[list(LABEL_NAMES)].sum(axis=1).round(9).eq(1).all()
     assert len(shares) == len(SEED_IDS)
     assert (tmp_path / "shares.png").read_bytes()[:4] == b"\x89PNG"
-    assert "percent" in capsys.readouterr().out
+    assert "share of each report" in capsys.readouterr().out
 
 
 def test_dedup_names_the_reposted_copy(tmp_path, capsys):
@@ -156,7 +155,8 @@ def test_dedup_names_the_reposted_copy(tmp_path, capsys):
 
 def test_suggest_then_train_on_the_corrected_file(tmp_path, capsys):
     to_label = tmp_path / "to_label.csv"
-    assert main(["suggest", str(SEEDS_DIR), "-n", "8", "-o", str(to_label)]) == 0
+    assert main(["suggest", str(SEEDS_DIR), "-n", "8", "-o", str(to_label),
+                 "--include-labelled"]) == 0
     assert "fazhi-nlp train" in capsys.readouterr().out
     rows = pd.read_csv(to_label, encoding="utf-8-sig")
     assert len(rows) == 8
@@ -226,3 +226,35 @@ def test_show_units_prints_every_unit_with_its_label(capsys):
     assert len(unit_lines) == 59
     index, label = unit_lines[0].split()[1:3]
     assert index == "0" and label in LABEL_NAMES
+
+
+def test_suggest_leaves_out_units_already_labelled(tmp_path, capsys):
+    # every unit of the example reports is in the shipped labels: nothing is left to label
+    assert main(["suggest", "--examples", "-n", "8", "-o", str(tmp_path / "to_label.csv")]) == 0
+    assert "already in the shipped labels" in capsys.readouterr().out
+    assert not (tmp_path / "to_label.csv").exists()
+
+
+def test_examples_flag_classifies_the_shipped_example_reports(capsys):
+    assert main(["classify", "--examples", "--show-units", "-q"]) == 0
+    out = capsys.readouterr().out
+    assert "5 reports, 341 units" in out
+    assert "000_f5e35c5f" in out and "general" in out
+
+
+def test_units_shows_the_units_with_show_units(capsys):
+    assert main(["units", str(seed_path("004")), "--show-units"]) == 0
+    out = capsys.readouterr().out
+    assert "一、2022年度推进法治政府建设的主要举措和成效" in out
+    assert "heading" in out and "clause" in out
+
+
+def test_evaluate_on_a_small_file_says_why_there_is_no_threshold(tmp_path, capsys):
+    rows = [{"text": t, "label": lab, "doc_id": d} for d in ("a", "b", "c") for t, lab in (
+        (f"{d}组织开展集体学法活动。", "study_training"), (f"{d}开展宪法宣传周普法活动。", "publicity"),
+        (f"{d}办理行政复议案件。", "disputes"))]
+    pd.DataFrame(rows).to_csv(tmp_path / "small.csv", index=False)
+    assert main(["evaluate", str(tmp_path / "small.csv")]) == 0
+    out = capsys.readouterr().out
+    assert "nan" not in out
+    assert "support" in out and " 0\n" not in out.split("confusion")[0]

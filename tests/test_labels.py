@@ -14,7 +14,7 @@ from fazhi_nlp.labels import (COLUMNS, LABEL_NAMES, LABELS, Label, LabelSet, loa
                               merge_labels, shipped_labels)
 
 FIXTURES = Path(__file__).parent / "fixtures" / "labels"
-CODEBOOK = Path(__file__).resolve().parents[2] / "shared" / "codebook.md"
+CODEBOOK = Path(__file__).resolve().parents[1] / "fazhi_nlp" / "data" / "codebook.md"
 
 
 def load_error(name: str, **kwargs) -> str:

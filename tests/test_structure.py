@@ -15,7 +15,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "fazhi_nlp"
 #: The floors, lowest first. A module imports only modules on lower floors, except the
 #: pairs in SAME_FLOOR; the three text stages never import one another.
 FLOORS = {
-    "ground": ("types", "errors", "patterns", "files", "tokenize"),
+    "ground": ("types", "errors", "patterns", "files", "tokenize", "examples"),
     "edge": ("office", "read"),
     "stages": ("clean", "dedup", "segment"),
     "model": ("labels", "classifier", "persist"),

@@ -1,5 +1,4 @@
-"""The classifier: scikit-learn conventions, inputs, explanations, evaluation and classify()."""
-from __future__ import annotations
+"""The estimator: scikit-learn conventions, inputs, errors and explanations."""
 
 import dataclasses
 import subprocess
@@ -26,27 +25,13 @@ from fazhi_nlp.types import Unit
 from tests.conftest import seed_path
 
 
-@pytest.fixture(scope="module")
-def labels():
-    return shipped_labels()
-
-
-@pytest.fixture(scope="module")
-def frame(labels):
-    return labels.frame
-
-
-@pytest.fixture(scope="module")
-def model(labels):
-    return train(labels)
-
-
 def unit(text, heading=""):
     return Unit(text=text, kind="sentence", heading_path=(heading,) if heading else (),
                 section="achievements", paragraph=0, start=0, end=len(text), index=0)
 
 
 # --- scikit-learn conventions -----------------------------------------------------------
+
 
 def test_init_stores_params_and_clone_keeps_them():
     clf = Classifier(features="char", model="sgd", C=3.0)
@@ -234,128 +219,6 @@ def test_top_two_breaks_ties_by_class_order_and_handles_one_class():
 
 
 # --- evaluation -------------------------------------------------------------------------
-
-def test_leave_one_report_out_never_trains_on_the_scored_report(frame, monkeypatch):
-    seed_docs = sorted(frame.loc[frame["source"] == "seed", "doc_id"].unique())[:3]
-    user = pd.DataFrame({"text": ["我局全年开展送法进企业活动3场。", "我局办理行政复议案件2件。"],
-                         "label": ["publicity", "disputes"], "doc_id": "my-report",
-                         "source": "user"})
-    data = pd.concat([frame[frame["doc_id"].isin(seed_docs) | (frame["source"] == "authored")],
-                      user], ignore_index=True)
-    authored_texts = set(data.loc[data["source"] == "authored", "text"])
-    trained_on = []
-    real_fit = Classifier.fit
-
-    def spy(self, X, y):
-        trained_on.append(X[["text", "doc_id", "source"]].copy())
-        return real_fit(self, X, y)
-
-    monkeypatch.setattr(Classifier, "fit", spy)
-    result = evaluate(data, model="sgd")
-    scored_docs = [*seed_docs, "my-report"]
-    assert sorted(f.held_out for f in result.folds) == sorted(scored_docs)
-    assert len(trained_on) == len(scored_docs)
-    for fold, seen in zip(result.folds, trained_on):
-        assert fold.held_out not in set(seen["doc_id"])
-        assert authored_texts <= set(seen["text"])  # authored examples: every fold
-        scored = result.predictions[result.predictions["doc_id"] == fold.held_out]
-        assert not set(scored["text"]) & set(seen["text"])
-        assert len(scored) == fold.n_scored == (data["doc_id"] == fold.held_out).sum()
-    assert not set(result.predictions["text"]) & authored_texts  # authored: never scored
-    assert len(result.predictions) == (data["source"] != "authored").sum()
-
-
-def test_eval_result_numbers_agree_with_its_predictions(frame):
-    from sklearn.metrics import accuracy_score, f1_score
-
-    result = evaluate(frame[frame["doc_id"].isin(
-        sorted(frame["doc_id"].unique())[:2]) | (frame["source"] == "authored")], model="sgd")
-    p = result.predictions
-    assert result.accuracy == pytest.approx(accuracy_score(p["label"], p["predicted"]))
-    assert result.macro_f1 == pytest.approx(f1_score(p["label"], p["predicted"], average="macro",
-                                                     labels=sorted(set(p["label"]))))
-    assert result.per_label["support"].sum() == len(p)
-    assert result.confusion.to_numpy().sum() == len(p)
-    assert (p["probability"] >= p["runner_up_probability"]).all()
-    text = result.report()
-    assert "macro-F1" in text and "leave-one-report-out over 2 reports" in text
-    summary = result.summary()
-    assert summary["n_scored"] == len(p) and 0 <= summary["threshold"] < 1
-
-
-def test_evaluate_needs_two_reports(frame):
-    one = frame[frame["doc_id"] == frame["doc_id"].iloc[0]]
-    with pytest.raises(LabelError, match="needs scored units from >= 2 reports"):
-        evaluate(one)
-
-
-@pytest.mark.parametrize("probability, correct, expected", [
-    ([0.9, 0.8, 0.7], [True, True, True], 0.0),             # none more often wrong than right
-    ([0.2, 0.4, 0.6, 0.8], [False, True, False, True], 0.8),  # below 0.8: 1 of 3 right
-    ([0.2, 0.3, 0.9, 0.95], [False, False, True, True], 0.95),  # below 0.96: 2 of 4 right
-    ([0.3, 0.5], [False, False], 0.99),                     # all wrong: flag everything
-])
-def test_choose_threshold(probability, correct, expected):
-    assert choose_threshold(probability, correct) == expected
-
-
-# --- classify() -------------------------------------------------------------------------
-
-def test_classify_labels_every_unit_of_a_seed_report(seed_reports):
-    report = seed_reports["002"]
-    predictions = classify(report)
-    assert [p.unit for p in predictions] == list(report.units)
-    assert all(isinstance(p, Prediction) and p.label in fazhi_nlp.LABEL_NAMES for p in predictions)
-    assert all(p.probability >= p.runner_up_probability and p.label != p.runner_up
-               for p in predictions)
-    by_text = {p.unit.text: p.label for p in predictions}
-    assert by_text["全面推行执法全过程记录制度，明确了执法人员通过文字、音像记录等方式对执法等进行全程记录，"
-                   "建立健全全过程记录信息调阅制度。"] == "enforcement"
-    threshold = fazhi_nlp.load_model().threshold_
-    assert 0 < threshold < 1
-    assert [p.uncertain for p in predictions] == [p.probability < threshold for p in predictions]
-
-
-def test_classify_takes_a_path_and_a_threshold():
-    path = seed_path("000")
-    everything = classify(path, threshold=1.0)
-    assert everything and all(p.uncertain for p in everything)
-    assert not any(p.uncertain for p in classify(str(path), threshold=0.0))
-    assert classify(path) == classify(fazhi_nlp.process(path))
-
-
-def test_classify_with_a_trained_model(model):
-    text = "一、健全依法决策机制\n严格落实重大行政决策程序，聘请法律顾问参与合法性审查。"
-    predictions = classify(text, model=model)
-    assert [p.label for p in predictions] == ["decision_making", "decision_making"]
-    assert not any(p.uncertain for p in predictions)  # a model without a card flags nothing
-    assert all(p.uncertain for p in classify(text, model=model, threshold=1.0))
-
-
-def test_the_cards_threshold_flags_exactly_the_units_below_it(model, seed_reports, tmp_path):
-    report = seed_reports["000"]
-    probabilities = [p.probability for p in classify(report, model=model)]
-    cut = round(float(np.median(probabilities)), 2)
-    save_model(model, tmp_path / "m", evaluation={"threshold": cut})
-    flags = [p.uncertain for p in classify(report, model=tmp_path / "m")]
-    assert flags == [p < cut for p in probabilities]
-    assert 0 < sum(flags) < len(flags)
-
-
-def test_a_saved_model_is_loaded_once_by_classify(model, tmp_path, monkeypatch):
-    import fazhi_nlp.persist
-
-    save_model(model, tmp_path / "m")
-    loads = []
-    real_load = fazhi_nlp.persist.load_model
-    monkeypatch.setattr(fazhi_nlp.persist, "load_model", lambda path: loads.append(path)
-                        or real_load(path))
-    first = classify("全年办理行政复议案件12件。", model=tmp_path / "m")
-    assert classify("全年办理行政复议案件12件。", model=str(tmp_path / "m" / "card.json")) == first
-    assert len(loads) == 1 and first[0].label == "disputes"
-
-
-# --- the package stays light --------------------------------------------------------------
 
 def test_import_does_not_load_heavy_libraries():
     code = ("import sys, fazhi_nlp, fazhi_nlp.tokenize; "
