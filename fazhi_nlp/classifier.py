@@ -220,6 +220,9 @@ class Classifier(ClassifierMixin, BaseEstimator):
         Add the words of the nearest heading as a separate feature block.
     heading_weight : float
         Multiplier of the heading block.
+    char_ngram_range : (int, int)
+        Lengths of the character n-grams (default 1- to 3-grams).
+        Multiplier of the heading block.
     model : {"logreg", "svm", "sgd"}
         LogisticRegression; LinearSVC calibrated by CalibratedClassifierCV (sigmoid, 3 folds);
         or SGDClassifier with log loss (``alpha = 1 / (C * n_samples)``).
@@ -249,11 +252,13 @@ class Classifier(ClassifierMixin, BaseEstimator):
     """
 
     def __init__(self, *, features: str = "char", use_heading: bool = False,
-                 heading_weight: float = 0.5, model: str = "logreg", C: float = 10.0,
+                 heading_weight: float = 0.5, char_ngram_range: tuple[int, int] = (1, 3),
+                 model: str = "logreg", C: float = 10.0,
                  class_weight: Any = "balanced", random_state: Optional[int] = 0):
         self.features = features
         self.use_heading = use_heading
         self.heading_weight = heading_weight
+        self.char_ngram_range = char_ngram_range
         self.model = model
         self.C = C
         self.class_weight = class_weight
@@ -278,7 +283,8 @@ class Classifier(ClassifierMixin, BaseEstimator):
         if self.features in ("word", "word+char"):
             blocks.append(("word", words(), _BLOCKS["word"]))
         if self.features in ("char", "word+char"):
-            blocks.append(("char", TfidfVectorizer(analyzer="char", ngram_range=(1, 3),
+            low, high = self.char_ngram_range
+            blocks.append(("char", TfidfVectorizer(analyzer="char", ngram_range=(int(low), int(high)),
                                                    lowercase=False, sublinear_tf=True),
                            _BLOCKS["char"]))
         if self.use_heading and any(columns[:, _BLOCKS["heading"]]):
@@ -425,6 +431,12 @@ def check_params(params: Mapping[str, Any]) -> None:
     if not (_is_number(params["heading_weight"]) and params["heading_weight"] >= 0):
         raise InputError(f"Invalid value {params['heading_weight']!r} for parameter "
                          "'heading_weight' of Classifier: it must be a number >= 0")
+    low_high = params["char_ngram_range"]
+    if not (isinstance(low_high, (tuple, list)) and len(low_high) == 2
+            and all(isinstance(n, numbers.Integral) and not isinstance(n, bool) for n in low_high)
+            and 1 <= low_high[0] <= low_high[1] <= 8):
+        raise InputError(f"Invalid value {low_high!r} for parameter 'char_ngram_range' of "
+                         "Classifier: it must be two whole numbers (low, high), 1 <= low <= high <= 8")
     if not isinstance(params["use_heading"], (bool, np.bool_)):
         raise InputError(f"Invalid value {params['use_heading']!r} for parameter 'use_heading' "
                          "of Classifier: it must be True or False")

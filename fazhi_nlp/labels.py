@@ -93,6 +93,9 @@ LABELS = (
 LABEL_NAMES = tuple(label.name for label in LABELS)
 #: The columns of :attr:`LabelSet.frame`.
 COLUMNS = ("text", "label", "doc_id", "unit_id", "kind", "section", "heading", "source")
+#: Facts about the report a unit comes from, kept when a labels file has them ('' otherwise):
+#: the shipped real labels carry all of them; evaluation reports per ``kind_group``.
+REPORT_COLUMNS = ("agency", "agency_kind", "kind_group", "year", "province", "url")
 #: Accepted values of ``on_conflict``.
 ON_CONFLICT = ("error", "last", "drop")
 
@@ -100,7 +103,8 @@ Source = Union[str, os.PathLike, "pd.DataFrame"]
 
 _REQUIRED = ("text", "label")
 _FRAME = "DataFrame"
-_SHIPPED = (("seed_labels.jsonl", "seed"), ("authored_labels.jsonl", "authored"))
+_SHIPPED = (("seed_labels.jsonl", "seed"), ("real_labels.jsonl", "real"),
+            ("authored_labels.jsonl", "authored"))
 _MAX_LISTED = 20
 _CHINESE_COLUMNS = {"文本": "text", "内容": "text", "句子": "text",
                     "标签": "label", "类别": "label", "分类": "label"}
@@ -224,15 +228,17 @@ def load_labels(source: Source, *, on_conflict: str = "error") -> LabelSet:
 
 
 def shipped_labels() -> LabelSet:
-    """The labelled units shipped with fazhi_nlp: seed labels first, then authored ones.
+    """The labelled units shipped with fazhi_nlp: seed labels, real labels, then authored ones.
 
-    Rows without a ``source`` get ``"seed"`` or ``"authored"`` after the file they come from.
+    Rows without a ``source`` get ``"seed"``, ``"real"`` or ``"authored"`` after the file they
+    come from. Seed and real rows are units of published reports (scored in evaluation);
+    authored rows are written examples (used for training only).
 
     Examples
     --------
     >>> labels = shipped_labels()
-    >>> set(labels.frame["source"]) <= {"seed", "authored"}
-    True
+    >>> sorted(set(labels.frame["source"]))
+    ['authored', 'real', 'seed']
     """
     rows: list[_Row] = []
     skipped: list[SkippedRow] = []
@@ -469,6 +475,7 @@ def _fill(name: str, line: int, raw: dict, *, stem: str,
               "section": _cell(raw.get("section"), ""),
               "heading": _cell(raw.get("heading"), ""),
               "source": _cell(raw.get("source"), source)}
+    values.update({column: _cell(raw.get(column), "") for column in REPORT_COLUMNS})
     return _Row(name, line, values)
 
 
@@ -557,7 +564,7 @@ def _build(rows: list[_Row], skipped: list[SkippedRow], conflicts: list[Conflict
            path: Optional[str]) -> LabelSet:
     import pandas as pd
 
-    frame = pd.DataFrame([row.values for row in rows], columns=list(COLUMNS))
+    frame = pd.DataFrame([row.values for row in rows], columns=list(COLUMNS + REPORT_COLUMNS))
     return LabelSet(frame=frame, skipped=tuple(skipped), conflicts=tuple(conflicts), path=path,
                     origins=tuple((row.file, row.line) for row in rows))
 
@@ -566,7 +573,8 @@ def _rows_of(labels: LabelSet) -> list[_Row]:
     origins = labels.origins
     if len(origins) != len(labels):
         origins = tuple((labels.path or _FRAME, i) for i in range(1, len(labels) + 1))
-    records = labels.frame[list(COLUMNS)].to_dict("records")
+    columns = [c for c in COLUMNS + REPORT_COLUMNS if c in labels.frame.columns]
+    records = labels.frame[columns].to_dict("records")
     return [_Row(file, line, values) for (file, line), values in zip(origins, records)]
 
 

@@ -278,9 +278,14 @@ def _check_card(card: Any, card_file: Path) -> None:
     _check_card_params(card["params"], card_file)
 
 
+#: Parameters added after models were first saved, with the value older models were trained with.
+_ADDED_PARAMS = {"char_ngram_range": [1, 3]}
+
+
 def _check_card_params(params: dict, card_file: Path) -> None:
     """Raise :class:`ModelError` unless ``params`` are a valid, complete Classifier setting."""
     valid = sorted(Classifier().get_params())
+    params.update({k: v for k, v in _ADDED_PARAMS.items() if k not in params})
     unknown, missing = sorted(set(params) - set(valid)), sorted(set(valid) - set(params))
     if unknown or missing:
         raise ModelError(f"{card_file}: 'params' do not describe a Classifier (unknown "
@@ -426,7 +431,9 @@ def load_model(path: Any = None) -> Any:
                          f"{[str(c) for c in pipeline.classes_]} vs card {card['labels']})")
     _check_agrees(card["params"], pipeline, card_file)
 
-    clf = Classifier(**card["params"])
+    params = dict(card["params"])
+    params["char_ngram_range"] = tuple(params["char_ngram_range"])  # JSON keeps it as a list
+    clf = Classifier(**params)
     clf.pipeline_ = pipeline
     clf.classes_ = pipeline.classes_
     clf.training_ = card.get("training_data")

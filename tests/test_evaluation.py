@@ -43,14 +43,14 @@ def test_leave_one_report_out_never_trains_on_the_scored_report(frame, monkeypat
     monkeypatch.setattr(Classifier, "fit", spy)
     result = evaluate(data, model="sgd")
     scored_docs = [*seed_docs, "my-report"]
-    assert sorted(f.held_out for f in result.folds) == sorted(scored_docs)
+    assert sorted(d for f in result.folds for d in f.held_out) == sorted(scored_docs)
     assert len(trained_on) == len(scored_docs)
     for fold, seen in zip(result.folds, trained_on):
-        assert fold.held_out not in set(seen["doc_id"])
+        assert not set(fold.held_out) & set(seen["doc_id"])
         assert authored_texts <= set(seen["text"])  # authored examples: every fold
-        scored = result.predictions[result.predictions["doc_id"] == fold.held_out]
+        scored = result.predictions[result.predictions["doc_id"].isin(fold.held_out)]
         assert not set(scored["text"]) & set(seen["text"])
-        assert len(scored) == fold.n_scored == (data["doc_id"] == fold.held_out).sum()
+        assert len(scored) == fold.n_scored == data["doc_id"].isin(fold.held_out).sum()
     assert not set(result.predictions["text"]) & authored_texts  # authored: never scored
     assert len(result.predictions) == (data["source"] != "authored").sum()
 
@@ -90,3 +90,27 @@ def test_choose_threshold(probability, correct, expected):
 
 
 # --- classify() -------------------------------------------------------------------------
+
+
+def test_many_reports_are_split_into_grouped_folds_that_never_share_a_report(frame, monkeypatch):
+    real = frame[frame["source"] == "real"]
+    docs = sorted(real["doc_id"].unique())[:30]
+    data = pd.concat([real[real["doc_id"].isin(docs)], frame[frame["source"] == "authored"]])
+    trained_on = []
+    real_fit = Classifier.fit
+
+    def spy(self, X, y):
+        trained_on.append(set(X["doc_id"]))
+        return real_fit(self, X, y)
+
+    monkeypatch.setattr(Classifier, "fit", spy)
+    result = evaluate(data, n_folds=5, model="sgd")
+    assert len(result.folds) == 5 and result.scheme.startswith("grouped 5-fold")
+    held = [d for f in result.folds for d in f.held_out]
+    assert sorted(held) == docs  # every report scored once
+    for fold, seen in zip(result.folds, trained_on):
+        assert not set(fold.held_out) & seen
+    assert set(result.predictions["doc_id"]) == set(docs)
+    assert result.per_kind["units"].sum() == len(result.predictions)
+    assert set(result.per_kind.index) <= set(real["kind_group"])
+    assert "per kind of agency" in result.report()

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from fazhi_nlp.errors import InputError, LabelError
-from fazhi_nlp.labels import (COLUMNS, LABEL_NAMES, LABELS, Label, LabelSet, load_labels,
+from fazhi_nlp.labels import (COLUMNS, LABEL_NAMES, LABELS, REPORT_COLUMNS, Label, LabelSet, load_labels,
                               merge_labels, shipped_labels)
 
 FIXTURES = Path(__file__).parent / "fixtures" / "labels"
@@ -52,7 +52,7 @@ def test_importing_labels_does_not_import_pandas():
 def test_csv_loads_with_defaults_and_stripped_values():
     labels = load_labels(FIXTURES / "good.csv")
     assert isinstance(labels, LabelSet)
-    assert list(labels.frame.columns) == list(COLUMNS)
+    assert list(labels.frame.columns) == list(COLUMNS + REPORT_COLUMNS)
     assert len(labels) == 3
     assert labels.texts[0] == "严格落实行政执法三项制度，全面推行执法公示。"
     assert labels.labels == ["enforcement", "publicity", "general"]
@@ -77,7 +77,8 @@ def test_jsonl_keeps_given_fields_and_skips_blank_lines():
     first, second, third = labels.frame.to_dict("records")
     assert first == {"text": "局党组专题研究法治政府建设工作4次。", "label": "leadership",
                      "doc_id": "r2", "unit_id": 7, "kind": "sentence",
-                     "section": "achievements", "heading": "一、加强党的领导", "source": "user"}
+                     "section": "achievements", "heading": "一、加强党的领导", "source": "user",
+                     **{column: "" for column in REPORT_COLUMNS}}  # no report facts in this file
     assert (second["doc_id"], second["unit_id"]) == ("good", 3)  # line 2 is blank
     assert third["source"] == "seed"
 
@@ -286,8 +287,13 @@ def test_shipped_labels_are_valid_and_cover_every_label():
     assert set(labels.labels) == set(LABEL_NAMES)
     assert labels.conflicts == ()
     sources = list(labels.frame["source"])
-    assert set(sources) == {"seed", "authored"}
-    assert sources == sorted(sources, key=["seed", "authored"].index)  # seed rows first
+    assert set(sources) == {"seed", "real", "authored"}
+    order = ["seed", "real", "authored"]
+    assert sources == sorted(sources, key=order.index)  # seed rows first, authored last
+    real = labels.frame[labels.frame["source"] == "real"]
+    # every real unit says where it comes from
+    assert (real[["doc_id", "url", "agency", "agency_kind", "kind_group", "year"]] != "").all().all()
+    assert real["url"].str.match(r"https?://").all()
     assert all(labels.frame["text"].str.len() > 0)
 
 
