@@ -140,6 +140,7 @@ def clean_page(text: str) -> Cleaned:
     _mark_repeated_title(lines, kinds, title)
     _mark_trailer_lists(lines, kinds)
     addressee = _mark_addressee(lines, kinds)
+    title = title or next((p for cut in pieces.values() for k, p in cut if k == "title"), None)
 
     removed: list[Removal] = []
     kept: list[str] = []

@@ -86,13 +86,14 @@ _CRUMB_KEY = re.compile(r"^(?:[您你]?(?:当前|现在)(?:所在|所处)?的?�
 _CRUMB_HOME = re.compile(rf"^(?:网站首页|首页|主页|返回首页)\s*{_SEP}\s*")
 _CRUMB_PART = re.compile(rf"\s*([^\s>»›→/|。，；：:]{{1,20}})\s*{_SEP}\s*")
 _CRUMB_LAST = re.compile(r"\s*[^\s>»›→/|。，；：:]{1,20}(?=\s|$)")
+_HOME = re.compile(r"网站首页|首页|主页")
 _CRUMB_SEPARATORS = re.compile(r"\s*(?:>>|->|>|»|›|→)\s*")
 
 _DATE = r"\d{4}\s*[-/.]\s*\d{1,2}\s*[-/.]\s*\d{1,2}|\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日"
 _TIME = r"\d{1,2}:\d{2}(?::\d{2})?"
 _DATE_TOKEN = rf"(?:{_DATE}|{_TIME}|\d{{2}}[/-]\d{{2}}|星期[一二三四五六日天])"
 _DATE_LINE = re.compile(rf"^[（(\[【]?\s*{_DATE_TOKEN}(?:\s*{_DATE_TOKEN})*\s*[）)\]】]?$")
-_BRACKETED_DATE = re.compile(rf"^[（(\[【]\s*(?:{_DATE})\s*[）)\]】]$")
+_FULL_DATE = re.compile(_DATE)
 _CJK_DATE = re.compile(r"^\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$")
 _DOC_NUMBER = re.compile(rf"^[{CJK}]{{1,12}}\s*[〔\[【（(]\s*\d{{4}}\s*[〕\]】）)]\s*\d+\s*号$")
 _URL = r"(?:https?://|www\.)[\x21-\x7e]+"
@@ -170,6 +171,8 @@ def line_kind(line: str) -> Optional[str]:
         return "link"
     if _is_breadcrumb(line):
         return "breadcrumb"
+    if _DATE_LINE.match(plain):
+        return ("signed_date" if _CJK_DATE.match(plain) else "date") if _FULL_DATE.search(plain) else None
     if len(line) <= 160 and (_META_LINE.match(plain) or _BRACKETED_FIELD.match(plain) or _HIT_COUNTER.match(plain)
                              or _INDEX_NUMBER.match(plain) or _is_byline(plain)):
         return "metadata"
@@ -185,12 +188,6 @@ def _short_kind(line: str, plain: str) -> Optional[str]:
         return "widget"
     if not _FOOTER_WORDS.sub("", plain):
         return "footer"
-    if _BRACKETED_DATE.match(plain):
-        return "date"
-    if _CJK_DATE.match(plain):
-        return "signed_date"
-    if _DATE_LINE.match(plain):
-        return "date"
     if _DOC_NUMBER.match(plain):
         return "doc_number"
     return None
@@ -198,10 +195,12 @@ def _short_kind(line: str, plain: str) -> Optional[str]:
 
 def edge_kind(line: str) -> Optional[str]:
     """Shapes that are furniture only above or below the report's text: site names, menus
-    (many short words separated by spaces or bars), footer fields (``联系电话：…``)."""
+    (many short words separated by spaces or bars), footer fields (``联系电话：…``), times."""
     if has_sentence(line) or heading_level(line) is not None or len(line) > 120:
         return None
     plain = unwrap(line)
+    if _DATE_LINE.match(plain):  # times and month/day alone (12:05, 03/28): rows of a table in the text
+        return "date"
     if _FOOTER_FIELD.match(plain):
         return "footer"
     if _SITE_NAME.match(plain):
@@ -280,6 +279,8 @@ _DATE_PIECE = re.compile(rf"\s*[（(]?\s*(?:{_DATE})(?:\s+{_TIME})?\s*[）)]?(?=
 _WIDGET_PIECE = re.compile(r"\s*(?:[\[【(（]\s*)?(?:字[体号]\s*[:：]?\s*(?:[\[【(（]?\s*[大中小](?:\s*[大中小]){0,2}\s*[\]】)）]?)?|"
                            r"分享到|分享|打印本页|打印|关闭窗口|关闭|收藏|返回顶部)\s*(?:[\]】)）]|[:：])?(?=\s|$|[\[【])")
 
+_TITLE_PIECE = re.compile(r"\s*[^\s。！？，；：:]{4,60}?(?:报告|总结)(?=\s)")
+
 
 def leading_furniture(line: str) -> list[tuple[str, str]]:
     """(kind, text) of the furniture at the start of a line that opens with a link or a
@@ -317,10 +318,20 @@ def _next_piece(line: str, position: int, first: bool) -> Optional[tuple[str, in
         return "breadcrumb", position + start + crumb
     if first:
         return None
+    field = _field_piece(rest)
+    if field:
+        return field[0], position + field[1]
+    title = _TITLE_PIECE.match(rest)  # the title between the trail and the fields under it
+    if title and _field_piece(rest[title.end():]):
+        return "title", position + title.end()
+    return None
+
+
+def _field_piece(rest: str) -> Optional[tuple[str, int]]:
     for kind, pattern in (("metadata", _FIELD_PIECE), ("date", _DATE_PIECE), ("widget", _WIDGET_PIECE)):
         match = pattern.match(rest)
         if match and match.group().strip():
-            return kind, position + match.end()
+            return kind, match.end()
     return None
 
 
@@ -330,15 +341,14 @@ def _crumb_end(text: str) -> int:
     if not key:
         return 0
     end = position = key.end()
-    parts = 1 if _CRUMB_HOME.match(text) else 0
+    trail = bool(_CRUMB_HOME.match(text))
     while True:
         part = _CRUMB_PART.match(text, position)
         if not part:
             break
         end = position = part.end()
-        parts += 1
+        trail = True
     last = _CRUMB_LAST.match(text, position)
-    if last:
-        end = last.end()
-        parts += 1
-    return end if parts else 0
+    if last and (trail or _HOME.fullmatch(last.group().strip())):  # 当前位置：首页 > … > 通知 | 当前位置：首页
+        end, trail = last.end(), True
+    return end if trail else 0
