@@ -1,10 +1,14 @@
 """Take page furniture out of a report's text, keeping a record of what was removed.
 
-Furniture is recognised by its shape, not by one site's strings: breadcrumb trails
-(``首页 > 政务公开 > …``), metadata fields and tables (``发布日期:``, ``索引号 … 公开方式 …``),
-widgets (``分享``, ``打印 关闭``, ``字体: [ 大 中 小 ]``), trailers and footers (``附件下载>>``,
-``标签:``, ``验证码``, ``版权所有``), bare dates and times, document numbers, link lines and
-Word artefacts such as ``[bookmark: _GoBack]``. The title, the signing agency and the
+Furniture is recognised by its shape, not by one site's strings (the shapes live in
+:mod:`fazhi_nlp.furniture`): breadcrumb trails (``首页 > 政务公开 > …``), metadata fields and
+tables, bracketed or bulleted (``发布日期:``, ``[ 索引号 ] …``, ``• 浏览量：``), bylines
+(``市司法局 2022年02月15日``), widgets (``分享``, ``打印 关闭``, ``字体: [ 大 中 小 ]``, ``简体 繁体
+无障碍``), site names, menus and banners above or below the text, trailers and footers
+(``附件下载>>``, ``标签:``, ``版权所有``), bare dates, document numbers, link lines and Word
+artefacts such as ``[bookmark: _GoBack]``. Only whole lines are removed, and a line with
+sentence content never is; a page that arrives as one line loses only the link, trail and
+fields at its start. The title, the addressee (``县委、县政府：``), the signing agency and the
 signing date are moved into metadata. Punctuation is normalised one way: Chinese
 punctuation (，：；（）！？) in Chinese text, ASCII letters and digits, single spaces.
 
@@ -50,6 +54,7 @@ _LIST_HEAD = re.compile(r"^(?:相关链接|相关阅读|相关文章|相关新�
 _BULLET = ("•", "·", "▪", "●", "◆")
 _LINK_CONTINUATION = re.compile(r"[\w=&%.\-/?#+~]*=[\w=&%.\-/?#+~]*")
 _TITLE_WINDOW = 12
+_FIELDS = ("metadata", "date")
 
 _WIDTH = {ord("\u3000"): " ", ord("\xa0"): " ", ord("\u2002"): " ", ord("\u2003"): " ",
           ord("\u2009"): " ", ord("\t"): " ", ord("．"): ".", ord("％"): "%", ord("＋"): "+",
@@ -232,6 +237,9 @@ def _mark_meta_values(lines: list[str], kinds: list[Optional[str]]) -> None:
         if kinds[i] == "metadata" and i + 1 < len(lines) and is_key_only(lines[i]) \
                 and kinds[i + 1] in (None, "date", "signed_date", "doc_number") and is_meta_value(lines[i + 1]):
             kinds[i + 1] = "metadata"
+        if kinds[i] is None and 0 < i < len(lines) - 1 and kinds[i - 1] in _FIELDS and kinds[i + 1] in _FIELDS \
+                and is_meta_value(lines[i]):  # a value between two fields of a table whose keys were dropped
+            kinds[i] = "metadata"
 
 
 def _find_title(lines: list[str], kinds: list[Optional[str]], body: list[int]) -> Optional[str]:
@@ -253,7 +261,8 @@ def _mark_addressee(lines: list[str], kinds: list[Optional[str]]) -> Optional[st
     """The line right before the first body paragraph, when it names organisations and ends in a colon."""
     kept = [i for i, k in enumerate(kinds) if k is None]
     for n, i in enumerate(kept[:_TITLE_WINDOW]):
-        if _is_body(lines[i]) or len(lines[i]) > 60:
+        opening = lines[i].endswith(("：", ":")) and not is_addressee(lines[i])  # 现将…报告如下：
+        if _is_body(lines[i]) or opening or len(lines[i]) > 60:
             previous = kept[n - 1] if n else None
             if previous is not None and is_addressee(lines[previous]):
                 kinds[previous] = "addressee"

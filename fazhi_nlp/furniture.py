@@ -64,7 +64,7 @@ META_KEYS = (
 # Table cells often space a key out to align it ("索 引 号", "标　　题").
 _KEYS = "|".join(r"\s?".join(key) for key in META_KEYS.split("|"))
 # A field name of a metadata table by its shape: two characters and a field suffix (机构分类, 公文类型).
-_KEY_SHAPE = rf"[{CJK}]{{2}}(?:分类|类别|类型|日期|编号|文号|字号)"
+_KEY_SHAPE = rf"[{CJK}]{{2}}(?:分类|类别|类型|日期|编号|文号|字号|状态)"
 _META_LINE = re.compile(rf"^【?(?:{_KEYS})】?\s*(?:[:：]|\s|$)")
 _KEY_ONLY = re.compile(rf"^【?(?:{_KEYS}|{_KEY_SHAPE})】?\s*[:：]?$")
 _TABLE_KEY = re.compile(rf"^{_KEY_SHAPE}$")
@@ -106,8 +106,11 @@ _WIDGET_WORDS = re.compile(
     r"(?:微信|手机)?(?:扫一扫|扫码|扫描二维码)(?:在手机上?(?:打开|浏览|阅读|查看)(?:当前页|本页|此页)?|分享|阅读|浏览|打开)|"
     r"扫一扫|在手机打开|手机版|字体|字号|默认|[大中小]|微信|微博|QQ空间|朋友圈|复制链接|纠错|"
     r"简体|繁体|无障碍(?:阅读|浏览|模式)?|(?:长者|长辈|关爱|关怀|适老|老年|大字)(?:版|模式)|"
-    r"(?:保护视力|视力保护|护眼)色?(?:模式)?|登录|注册|[x×]|[\[\]【】()（）:：|/\s·•]")
-_BROWSER_NOTICE = re.compile(r"版本过低|浏览效果|最佳(?:浏览|显示)效果|建议使用.{0,16}(?:浏览器|IE|ie)|分辨率\s*\d+\s*[x×*]\s*\d+")
+    r"(?:保护视力|视力保护|护眼)色?(?:模式)?|(?:进入|退出)?(?:语音)?(?:播报|朗读)(?:模式)?|登录|注册|[x×]|[\[\]【】()（）:：|/\s·•]")
+# Notices of the page itself (browser, loading): never a report's words, so they may hold commas.
+_PAGE_NOTICE = re.compile(r"版本过低|浏览效果|最佳(?:浏览|显示)效果|(?:加载|合成)中.{0,2}请(?:耐心)?(?:等待|稍候)|"
+                          r"建议(?:您)?使用.{0,16}(?:IE|ie|Chrome|谷歌|火狐|Firefox|浏览器).{0,12}(?:版本|以上|浏览)|"
+                          r"分辨率\s*\d+\s*[x×*]\s*\d+")
 _FOOTER_MARK = re.compile(r"版权所有|Copyright|©|ICP\s*[备证]|公网安备|网站标识码|网站识别码", re.I)
 _FOOTER_FIELD = re.compile(r"^(?:主办单位|主办|承办单位|承办|协办单位|技术支持|技术服务|运维单位|维护单位|联系电话|咨询电话|"
                            r"电话|传真|地址|通讯地址|邮编|邮政编码|电子邮箱|邮箱|E-?mail)\s*[:：]", re.I)
@@ -160,7 +163,7 @@ def line_kind(line: str) -> Optional[str]:
         return "separator"
     if heading_level(line) is not None or len(line) > 400:
         return None
-    if _BROWSER_NOTICE.search(line) and len(line) <= 80:
+    if _PAGE_NOTICE.search(line) and len(line) <= 80 and "。" not in line:
         return "widget"
     if _WELCOME.match(line):
         return "header"

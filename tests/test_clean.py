@@ -197,6 +197,24 @@ def test_metadata_table_with_field_names_by_shape_and_values_under_them():
     assert (cleaned.published, cleaned.signed) == ("2018-04-28", None)
 
 
+def test_addressee_is_read_above_an_opening_that_ends_in_a_colon():
+    cleaned = clean_page("某县信访局2022年法治政府建设工作报告\n中共某县委、某县人民政府：\n现将一年来的工作情况报告如下：\n"
+                         "2022年，我局坚持依法行政。")
+    assert cleaned.addressee == "中共某县委、某县人民政府"
+    assert cleaned.text == "现将一年来的工作情况报告如下：\n2022年，我局坚持依法行政。"
+
+
+def test_a_value_between_two_fields_is_metadata_but_a_title_block_is_not():
+    table = clean_page("某区2024年度法治政府建设情况报告\n1234567890/2025-0000123\n某区人民政府\n2025-02-28\n"
+                       "2024年，某区坚持依法行政。")
+    assert table.text == "2024年，某区坚持依法行政。"
+    block = clean_page("某市司法局_关于某市2020年法治政府建设情况的报告\n2021年03月19日 来源：市司法局\n中共某市委\n某市人民政府\n"
+                       "关于某市2020年法治政府建设\n情况的报告\n中共某省委、某省人民政府：\n2020年，我市坚持依法行政。")
+    assert block.text.split("\n") == ["中共某市委", "某市人民政府", "关于某市2020年法治政府建设", "情况的报告",
+                                       "2020年，我市坚持依法行政。"]
+    assert block.addressee == "中共某省委、某省人民政府"
+
+
 # ------------------------------------------------------------------ a page that arrives as one line
 
 ONE_LINE_HEAD = ("URL: http://www.example.gov.cn/art/2024/2/1/art_12_345.html 当前位置：首页 > 政务公开 > 法治政府建设 "
