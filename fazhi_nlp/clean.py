@@ -221,7 +221,7 @@ def _mark_context(lines: list[str], kinds: list[Optional[str]]) -> None:
     for i, line in enumerate(lines):
         if kinds[i] is None and re.fullmatch(r"\d{4}", line) and i + 1 < len(lines) and kinds[i + 1] == "date":
             kinds[i] = "date"
-        if kinds[i] is None and i and kinds[i - 1] == "link" and _LINK_CONTINUATION.fullmatch(line):
+        if kinds[i] is None and i and kinds[i - 1] == "link" and len(line) <= 200 and _LINK_CONTINUATION.fullmatch(line):
             kinds[i] = "link"
 
 

@@ -120,7 +120,7 @@ _TRAILER_START = re.compile(
     r"^(?:附件下载|相关链接|相关阅读|相关文章|相关新闻|相关附件|相关文件|上一篇|下一篇|上一条|下一条|"
     r"标签|留言与评论|发表评论|我要评论|网友评论|评论|验证码|文章标签|附件\s*\d*)\s*(?:[:：(（>》]|$)")
 _TRAILER_END = re.compile(r"(?:>>|》》|>>>)\s*$")
-_PAGER = re.compile(r"^(?:(?:第\s*\d+\s*页|共\s*\d+\s*页|上一页|下一页|首页|末页|尾页|\d+\s*/\s*\d+\s*页|\d+)\s*)+$")
+_PAGER = re.compile(r"^(?:(?:第\s*\d+\s*页|共\s*\d+\s*页|上一页|下一页|首页|末页|尾页|\d+\s*/\s*\d+\s*页|\d+(?!\d))\s*)+$")
 _SITE_NAME = re.compile(rf"^[{CJK}]{{2,30}}(?:门户网站|官方网站|政府网站|政府网|政务网|政务服务网|信息公开网|网站)$")
 _WELCOME = re.compile(rf"^(?:您好[，！!]?\s*)?欢迎(?:您)?(?:访问|来到|光临|进入)[{CJK}\w]{{0,30}}[！!。]?$"
                       rf"|^今天是\s*[:：]?\s*(?:{_DATE})?\s*(?:星期[一二三四五六日天])?$")
@@ -128,7 +128,7 @@ _MENU_TOKEN = re.compile(r"[^\W\d_]{2,12}")
 
 _ORG_SUFFIX = r"(?:委员会|人民政府|政府|党工委|工委|管委会|党委|党组|委|办公室|办|局|厅|部|院|署|中心)"
 _ORG = rf"(?:中共)?[{CJK}（）()]{{0,24}}?{_ORG_SUFFIX}"
-_ADDRESSEE = re.compile(rf"^{_ORG}(?:\s*[、，,和及]\s*{_ORG})*\s*[:：]$")
+_ADDRESSEE = re.compile(rf"^{_ORG}(?:\s*[、，,]\s*{_ORG})*\s*[:：]$")
 _ADDRESSEES = re.compile(rf"^{_ORG}(?:\s*[、，,]\s*{_ORG})+$")
 _ORG_TOKEN = re.compile(rf"^{_ORG}$|^[{CJK}]{{2,30}}(?:网站|政府网|政务网)$")
 _FIELD_TOKEN = re.compile(rf"^(?:{_KEYS})\s*[:：]\S{{0,30}}$")
