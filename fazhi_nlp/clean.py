@@ -1,10 +1,14 @@
 """Take page furniture out of a report's text, keeping a record of what was removed.
 
-Furniture is recognised by its shape, not by one site's strings: breadcrumb trails
-(``首页 > 政务公开 > …``), metadata fields and tables (``发布日期:``, ``索引号 … 公开方式 …``),
-widgets (``分享``, ``打印 关闭``, ``字体: [ 大 中 小 ]``), trailers and footers (``附件下载>>``,
-``标签:``, ``验证码``, ``版权所有``), bare dates and times, document numbers, link lines and
-Word artefacts such as ``[bookmark: _GoBack]``. The title, the signing agency and the
+Furniture is recognised by its shape, not by one site's strings (the shapes live in
+:mod:`fazhi_nlp.furniture`): breadcrumb trails (``首页 > 政务公开 > …``), metadata fields and
+tables, bracketed or bulleted (``发布日期:``, ``[ 索引号 ] …``, ``• 浏览量：``), bylines
+(``市司法局 2022年02月15日``), widgets (``分享``, ``打印 关闭``, ``字体: [ 大 中 小 ]``, ``简体 繁体
+无障碍``), site names, menus and banners above or below the text, trailers and footers
+(``附件下载>>``, ``标签:``, ``版权所有``), bare dates, document numbers, link lines and Word
+artefacts such as ``[bookmark: _GoBack]``. Only whole lines are removed, and a line with
+sentence content never is; a page that arrives as one line loses only the link, trail and
+fields at its start. The title, the addressee (``县委、县政府：``), the signing agency and the
 signing date are moved into metadata. Punctuation is normalised one way: Chinese
 punctuation (，：；（）！？) in Chinese text, ASCII letters and digits, single spaces.
 
@@ -26,53 +30,19 @@ import re
 from dataclasses import dataclass
 from typing import Optional
 
+from .furniture import (META_KEYS, REASONS, edge_kind, is_addressee, is_field_row, is_key_only, is_meta_value, is_table_key,
+                        leading_furniture, line_kind, unwrap)
 from .patterns import CJK, SENTENCE_END_CHARS, heading_level
 from .types import Removal
 
 __all__ = ["Cleaned", "clean_page", "normalise", "normalise_lines", "reported_year"]
 
-# Field names of government-site metadata blocks (the keys, not any site's values).
-_META_KEYS = (
-    "发布日期|发布时间|发文日期|成文日期|印发日期|生成日期|更新日期|更新时间|上传时间|信息时间|"
-    "信息来源|文章来源|稿件来源|新闻来源|来源|日期|时间|"
-    "浏览量|浏览次数|访问量|访问次数|点击量|点击数|点击率|阅读量|阅读数|阅读次数|"
-    "索引号|公开方式|公开形式|公开范围|公开时限|公开属性|公开类别|"
-    "发布单位|发布机构|发文机关|发文机构|发文单位|发文字号|文号|统一编号|登记号|有效性|"
-    "主题分类|体裁分类|组配分类|信息分类|服务对象|所属主题|主题词|关键词|关键字|"
-    "作者|编辑|责任编辑|审核|审校|供稿|摄影|文章作者|录入|标题|名称|文件名称"
-)
-# Table cells often space a key out to align it ("索 引 号", "标　　题").
-_META_KEYS_SPACED = "|".join(r"\s?".join(key) for key in _META_KEYS.split("|"))
-_META_LINE = re.compile(rf"^(?:【)?(?:{_META_KEYS_SPACED})(?:】)?\s*(?:[:：]|\s|$)")
-_META_EMPTY = re.compile(rf"^(?:【)?(?:{_META_KEYS_SPACED})(?:】)?\s*[:：]?\s*$")
-_HIT_COUNTER = re.compile(r"^[本该此]?[文页篇条]?(?:信息|文章)?已?被?(?:浏览|阅读|访问|点击)(?:量|数|次数)?\s*[:：]?\s*"
-                          r"[\d,]+\s*(?:人次|次)?$|^您?是本站第\s*[\d,]+\s*位访(?:问者|客)$")
-_BREADCRUMB = re.compile(r"^(?:当前位置|您当前的位置|您当前位置|您的位置|你的位置|你当前的位置|所在位置|当前页面)\s*[:：]?")
-_CRUMB_SEPARATORS = re.compile(r"\s*(?:>>|>|»|›|→|/|\|)\s*")
-_CRUMB_HOME = re.compile(r"^(?:网站首页|首页|主页|返回首页)\s*(?:>>|>|»|›|→|/|\||$)")
-_SITE_NAME = re.compile(rf"^[{CJK}]{{2,30}}(?:门户网站|官方网站|政府网|信息公开网)$")
-_BRACKETED_META = re.compile(rf"^[（(【\[]\s*(?:{_META_KEYS})\s*[:：][^。]{{0,40}}[）)】\]]$")
-_PAGER = re.compile(r"^(?:第\s*\d+\s*页|共\s*\d+\s*页|上一页|下一页|首页\s+上一页|\d+\s*/\s*\d+\s*页)")
-_WIDGET_TOKENS = re.compile(
-    r"分享到|分享|打印本页|打印此页|打印|关闭本页|关闭窗口|关闭|收藏本页|收藏|加入收藏|"
-    r"扫一扫在手机打开当前页|扫一扫在手机上打开|扫一扫|手机扫码|在手机打开|返回顶部|返回首页|返回|"
-    r"字体|字号|默认|微信|微博|QQ空间|朋友圈|复制链接|纠错|[大中小]|[\[\]【】()（）:：|/\s·]")
-_TRAILER_START = re.compile(
-    r"^(?:附件下载|相关链接|相关阅读|相关文章|相关新闻|相关附件|相关文件|上一篇|下一篇|上一条|下一条|"
-    r"标签|留言与评论|发表评论|我要评论|网友评论|评论|验证码|文章标签|附件\s*\d*)\s*(?:[:：(（>》]|$)")
-_LIST_HEAD = re.compile(r"^(?:相关链接|相关阅读|相关文章|相关新闻|相关附件|相关文件|附件下载)\s*[:：]?$")
-_TRAILER_END = re.compile(r"(?:>>|》》|>>>|＞＞)\s*$")
-_FOOTER = re.compile(r"版权所有|主办单位|承办单位|主办[:：]|承办[:：]|技术支持|ICP备|网站标识码|公网安备|联系我们|网站地图|"
-                     r"Copyright|^地址[:：]|邮编|邮政编码|联系电话|传真[:：]|分辨率|浏览器", re.I)
-_QR_PROMPT = re.compile(r"(?:扫一扫|扫码|扫描二维码).{0,10}(?:手机|移动端)|手机.{0,4}(?:扫一扫|扫码|扫描)")
-_DATE_FRAGMENT = re.compile(r"^[\d\s:/\-.]{2,25}$")
-_CJK_DATE = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日$")
+_META_VALUE_KEYS = re.compile(rf"(?:{META_KEYS})\s*[:：]")
+_META_KEY = re.compile(rf"(?:{META_KEYS})")
 # Publication keys first; the date a document was written (成文日期, 印发日期) only as a last resort.
 _PUBLISHED_KEYS = (r"发\s?布\s?(?:日\s?期|时\s?间)|发文日期|公开日期", r"(?<!成文)(?<!印发)(?<!生成)(?:日期|时间)",
                    r"日期")
 _ANY_DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
-_DOC_NUMBER = re.compile(rf"^[{CJK}]{{1,12}}\s*[〔\[【（(]\s*\d{{4}}\s*[〕\]】）)]\s*\d+\s*号$")
-_LINK_LINE = re.compile(rf"^(?:[{CJK}]{{1,8}}\s*[:：]\s*)?(?:https?://|www\.)\S+$", re.I)
 _ARTEFACT = re.compile(r"\[(?:bookmark|image|footnote|endnote|comment|pagebreak|page break)\b[^\]\n]{0,200}\]", re.I)
 _ORG_SUFFIX = r"(?:人民政府|委员会|管理局|局|厅|委|办公室|办|政府|院|中心|部|署|所|站|队|处|会)"
 _SIGNATURE = re.compile(rf"^(?:中共)?[{CJK}（）()]{{1,30}}{_ORG_SUFFIX}(?:党组|党委)?$")
@@ -80,7 +50,11 @@ _TITLE_WORDS = re.compile(r"报告|总结|情况|工作要点")
 _TITLE_AGENCY = re.compile(
     rf"^(?:中共)?(?P<org>[{CJK}（）()]+?{_ORG_SUFFIX})(?:党组|党委)?(?:关于)?(?:\d{{4}})")
 _YEAR = re.compile(r"(20\d{2}|19\d{2})\s*年")
+_LIST_HEAD = re.compile(r"^(?:相关链接|相关阅读|相关文章|相关新闻|相关附件|相关文件|附件下载)\s*[:：]?$")
+_BULLET = ("•", "·", "▪", "●", "◆")
+_LINK_CONTINUATION = re.compile(r"[\w=&%.\-/?#+~]*=[\w=&%.\-/?#+~]*")
 _TITLE_WINDOW = 12
+_FIELDS = ("metadata", "date")
 
 _WIDTH = {ord("\u3000"): " ", ord("\xa0"): " ", ord("\u2002"): " ", ord("\u2003"): " ",
           ord("\u2009"): " ", ord("\t"): " ", ord("．"): ".", ord("％"): "%", ord("＋"): "+",
@@ -99,6 +73,7 @@ class Cleaned:
 
     ``line_numbers[i]`` is the line of the input text (1-based) that line ``i`` of ``text``
     came from, so later stages can point their own records back into the input.
+    ``addressee`` is whom the report is addressed to (``县委、县政府``), without the colon.
     """
 
     text: str
@@ -108,6 +83,7 @@ class Cleaned:
     published: Optional[str] = None
     signed: Optional[str] = None
     line_numbers: tuple[int, ...] = ()
+    addressee: Optional[str] = None
 
 
 def normalise_lines(text: str) -> list[str]:
@@ -147,15 +123,20 @@ def normalise(text: str) -> str:
 def clean_page(text: str) -> Cleaned:
     """Remove page furniture and return the body text with a record of every removal.
 
-    Each :class:`~fazhi_nlp.types.Removal` names the line of ``text`` it came from and
-    holds the removed text exactly as it stands there (a whole line, an artefact, or the
-    invisible characters normalisation dropped).
+    A line is removed only when the whole line is furniture; a line that opens with a link
+    or a breadcrumb and goes on with the report (a page that arrived as one line) loses
+    only that furniture. Each :class:`~fazhi_nlp.types.Removal` names the line of ``text``
+    it came from and holds the removed text exactly as it stands there (a whole line), or as
+    it stands in the normalised line (furniture cut off a line's start, an artefact), or the
+    invisible characters normalisation dropped.
     """
     raw_lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n") if text.strip() else []
     normalised = normalise_lines(text) if raw_lines else []
     numbers = [n for n, line in enumerate(normalised, start=1) if line]
     lines = [normalised[n - 1] for n in numbers]
-    kinds: list[Optional[str]] = [_furniture_kind(line) for line in lines]
+    kinds: list[Optional[str]] = [line_kind(line) for line in lines]
+    pieces = _cut_leading_furniture(lines, kinds)
+    _mark_context(lines, kinds)
     _mark_meta_values(lines, kinds)
     body = [i for i, k in enumerate(kinds) if k is None]
     title = _find_title(lines, kinds, body)
@@ -163,6 +144,8 @@ def clean_page(text: str) -> Cleaned:
     _mark_signatures(lines, kinds)
     _mark_repeated_title(lines, kinds, title)
     _mark_trailer_lists(lines, kinds)
+    addressee = _mark_addressee(lines, kinds)
+    title = title or next((p for cut in pieces.values() for k, p in cut if k == "title"), None)
 
     removed: list[Removal] = []
     kept: list[str] = []
@@ -170,99 +153,101 @@ def clean_page(text: str) -> Cleaned:
     for number, raw in enumerate(raw_lines, start=1):
         invisible = "".join(_ZERO_WIDTH.findall(raw))
         if invisible:
-            removed.append(Removal("clean", "invisible", invisible, number, _REASONS["invisible"]))
-    for line, kind, number in zip(lines, kinds, numbers):
+            removed.append(Removal("clean", "invisible", invisible, number, REASONS["invisible"]))
+    for i, (line, kind, number) in enumerate(zip(lines, kinds, numbers)):
         if kind is not None:
-            removed.append(Removal("clean", kind, raw_lines[number - 1], number, _REASONS[kind]))
+            removed.append(Removal("clean", kind, raw_lines[number - 1], number, REASONS[kind]))
             continue
+        removed.extend(Removal("clean", k, piece, number, REASONS[k]) for k, piece in pieces.get(i, ()))
         stripped = _ARTEFACT.sub("", line)
         if stripped != line:
             for match in _ARTEFACT.finditer(line):
-                removed.append(Removal("clean", "artefact", match.group(), number, _REASONS["artefact"]))
+                removed.append(Removal("clean", "artefact", match.group(), number, REASONS["artefact"]))
             stripped = re.sub(r" {2,}", " ", stripped).strip()
         if stripped:
             kept.append(stripped)
             kept_numbers.append(number)
 
+    meta_pieces = [p for cut in pieces.values() for k, p in cut if k == "metadata"]
     return Cleaned(
         text="\n".join(kept),
         removed=tuple(sorted(removed, key=lambda r: r.line)),
         title=title,
         agency=_find_agency(lines, kinds, title),
-        published=_find_published(lines, kinds),
+        published=_find_published(lines, kinds, meta_pieces),
         signed=_find_signed(lines, kinds),
         line_numbers=tuple(kept_numbers),
+        addressee=addressee,
     )
 
 
-_REASONS = {
-    "breadcrumb": "navigation trail",
-    "metadata": "page metadata field",
-    "widget": "page widget (share / print / font size)",
-    "trailer": "link list, tags or comment box after the report",
-    "footer": "site footer",
-    "date": "bare date or time outside the text",
-    "doc_number": "document number line",
-    "link": "link line",
-    "artefact": "word-processor artefact",
-    "header": "site name or menu above the report title",
-    "title": "report title (kept as metadata)",
-    "signature": "signing agency (kept as metadata)",
-    "signed_date": "signing date (kept as metadata)",
-    "invisible": "zero-width or soft-hyphen characters (normalisation)",
-}
+def _cut_leading_furniture(lines: list[str], kinds: list[Optional[str]]) -> dict[int, list[tuple[str, str]]]:
+    """Cut links, breadcrumbs and the fields after them off the start of report lines.
+
+    ``lines[i]`` becomes what is left; a line that is furniture to its end takes the kind
+    of its first piece instead.
+    """
+    cut = {}
+    for i, line in enumerate(lines):
+        if kinds[i] is None:
+            pieces = leading_furniture(line)
+            if not pieces:
+                continue
+            rest = line
+            for _, piece in pieces:
+                rest = rest.replace(piece, "", 1)
+            if rest.strip():
+                cut[i] = pieces
+                lines[i] = re.sub(r" {2,}", " ", rest).strip()
+            else:
+                kinds[i] = pieces[0][0]
+    return cut
 
 
-def _furniture_kind(line: str) -> Optional[str]:
-    """The kind of furniture a whole line is, or None for body text."""
-    if _BREADCRUMB.match(line) or _CRUMB_HOME.match(line) or _is_crumb_trail(line):
-        return "breadcrumb"
-    if (_META_LINE.match(line) or _BRACKETED_META.match(line)) and "。" not in line and len(line) <= 120:
-        return "metadata"
-    if _HIT_COUNTER.match(line):
-        return "metadata"
-    if _SITE_NAME.match(line):
-        return "header"
-    if _PAGER.match(line) and len(line) <= 40:
-        return "trailer"
-    if _TRAILER_START.match(line) and len(line) <= 80 or (_TRAILER_END.search(line) and len(line) <= 30):
-        return "trailer"
-    if len(line) <= 60 and _FOOTER.search(line) and "。" not in line:
-        return "footer"
-    if len(line) <= 40 and (not _WIDGET_TOKENS.sub("", line) or _QR_PROMPT.search(line)):
-        return "widget"
-    if _DATE_FRAGMENT.match(line) and re.search(r"\d", line):
-        return "date"
-    if _CJK_DATE.match(line):
-        return "signed_date"
-    if _DOC_NUMBER.match(line):
-        return "doc_number"
-    if _LINK_LINE.match(line):
-        return "link"
-    return None
+def _is_body(line: str) -> bool:
+    """A line of the report proper: a sentence or an outline heading."""
+    return (any(e in line for e in SENTENCE_END_CHARS) or heading_level(line) is not None) \
+        and not line.startswith(_BULLET)
 
 
-def _is_crumb_trail(line: str) -> bool:
-    parts = [p for p in _CRUMB_SEPARATORS.split(line) if p]
-    separators = len(_CRUMB_SEPARATORS.findall(line))
-    if separators < 2 and not (line.startswith((">", "»")) and separators >= 1):
-        return False
-    return bool(parts) and all(len(p) <= 16 and not any(e in p for e in SENTENCE_END_CHARS + "。，") for p in parts)
+def _mark_context(lines: list[str], kinds: list[Optional[str]]) -> None:
+    """Shapes that depend on their neighbours: menus, site names and footer fields above or
+    below the report's text; a bare year over a date; a link broken over two lines."""
+    body = [i for i, k in enumerate(kinds) if k is None and _is_body(lines[i])]
+    first, last = (body[0], body[-1]) if body else (len(lines), -1)
+    for i, line in enumerate(lines):
+        if kinds[i] is None and (i < first or i > last):
+            kinds[i] = edge_kind(line)
+    for i, line in enumerate(lines):
+        if kinds[i] is None and re.fullmatch(r"\d{4}", line) and i + 1 < len(lines) and kinds[i + 1] == "date":
+            kinds[i] = "date"
+        if kinds[i] is None and i and kinds[i - 1] == "link" and len(line) <= 200 and _LINK_CONTINUATION.fullmatch(line):
+            kinds[i] = "link"
 
 
 def _mark_meta_values(lines: list[str], kinds: list[Optional[str]]) -> None:
-    """A metadata key with an empty value owns the short line under it (``来源:`` / ``区科技局``)."""
-    for i in range(len(lines) - 1):
-        if kinds[i] == "metadata" and _META_EMPTY.match(lines[i]) and kinds[i + 1] is None:
-            value = lines[i + 1]
-            if len(value) <= 40 and not any(e in value for e in "。，；"):
-                kinds[i + 1] = "metadata"
+    """A metadata field with an empty value owns the short line under it (``来源:`` / ``区科技局``);
+    a field name by shape alone (``机构分类``) under another field, and a field whose value lists
+    items with commas next to another field, are metadata too."""
+    for i in range(len(lines)):
+        in_table = i and kinds[i - 1] == "metadata" or i + 1 < len(lines) and kinds[i + 1] == "metadata"
+        if kinds[i] is None and in_table and (is_table_key(lines[i]) and kinds[i - 1] == "metadata"
+                                              or is_field_row(lines[i])):
+            kinds[i] = "metadata"
+        if kinds[i] == "metadata" and i + 1 < len(lines) and is_key_only(lines[i]) \
+                and kinds[i + 1] in (None, "date", "signed_date", "doc_number") and is_meta_value(lines[i + 1]):
+            kinds[i + 1] = "metadata"
+        if kinds[i] is None and 0 < i < len(lines) - 1 and kinds[i - 1] in _FIELDS and kinds[i + 1] in _FIELDS \
+                and is_meta_value(lines[i]):  # a value between two fields of a table whose keys were dropped
+            kinds[i] = "metadata"
 
 
 def _find_title(lines: list[str], kinds: list[Optional[str]], body: list[int]) -> Optional[str]:
     """The first short body line before the text proper that names a report."""
     for n, i in enumerate(body[:_TITLE_WINDOW]):
         line = lines[i]
+        if line.startswith(_BULLET):
+            continue
         if any(e in line for e in SENTENCE_END_CHARS):
             return None
         if len(line) <= 80 and _TITLE_WORDS.search(line) and (n < 3 or _YEAR.search(line)) \
@@ -272,11 +257,26 @@ def _find_title(lines: list[str], kinds: list[Optional[str]], body: list[int]) -
     return None
 
 
+def _mark_addressee(lines: list[str], kinds: list[Optional[str]]) -> Optional[str]:
+    """The line right before the first body paragraph, when it names organisations and ends in a colon."""
+    kept = [i for i, k in enumerate(kinds) if k is None]
+    for n, i in enumerate(kept[:_TITLE_WINDOW]):
+        opening = lines[i].endswith(("：", ":")) and not is_addressee(lines[i])  # 现将…报告如下：
+        if _is_body(lines[i]) or opening or len(lines[i]) > 60:
+            previous = kept[n - 1] if n else None
+            if previous is not None and is_addressee(lines[previous]):
+                kinds[previous] = "addressee"
+                return lines[previous].rstrip("：:").strip()
+            return None
+    return None
+
+
 def _mark_header(lines: list[str], kinds: list[Optional[str]]) -> None:
-    """Short unpunctuated lines above the title are the site's name and menu."""
+    """Short unpunctuated lines and bulleted lines above the title are the site's name, menu and slogans."""
     if "title" in kinds:
         for i in range(kinds.index("title")):
-            if kinds[i] is None and len(lines[i]) <= 40 and not any(e in lines[i] for e in SENTENCE_END_CHARS):
+            if kinds[i] is None and (len(lines[i]) <= 40 and not any(e in lines[i] for e in SENTENCE_END_CHARS)
+                                     or lines[i].startswith(_BULLET)):
                 kinds[i] = "header"
 
 
@@ -331,12 +331,15 @@ def _strip_party(org: str) -> str:
 
 
 def _meta_value(lines, kinds, i, keys) -> Optional[str]:
+    plain = unwrap(lines[i])
     for key in keys:
-        match = re.search(rf"(?:^|\s){key}\s*[:：]?\s*(\S*)", lines[i])
+        match = re.search(rf"(?:^|\s){key}\s*[:：]?\s*(\S*)", plain)
         if match:
-            if match.group(1):
-                return match.group(1)
-            if i + 1 < len(lines) and kinds[i + 1] == "metadata" and not _META_LINE.match(lines[i + 1]):
+            value = _META_VALUE_KEYS.split(match.group(1))[0]  # 来源:某局更新时间:… → 某局
+            if value and not _META_KEY.fullmatch(value) and not value.endswith(("网", "网站")):
+                return value
+            if not value and is_key_only(lines[i]) and i + 1 < len(lines) and kinds[i + 1] == "metadata" \
+                    and not _META_VALUE_KEYS.match(lines[i + 1]):
                 return lines[i + 1]
     return None
 
@@ -346,14 +349,14 @@ def _iso(year: str, month: str, day: str) -> Optional[str]:
     return f"{y:04d}-{m:02d}-{d:02d}" if 1 <= m <= 12 and 1 <= d <= 31 else None
 
 
-def _find_published(lines: list[str], kinds: list[Optional[str]]) -> Optional[str]:
+def _find_published(lines: list[str], kinds: list[Optional[str]], pieces: list[str]) -> Optional[str]:
+    fields = [lines[i] + (" " + lines[i + 1] if i + 1 < len(lines) else "")
+              for i, k in enumerate(kinds) if k == "metadata"] + pieces
     for key in _PUBLISHED_KEYS:
-        for i, k in enumerate(kinds):
-            if k == "metadata":
-                value = lines[i] + (" " + lines[i + 1] if i + 1 < len(lines) else "")
-                match = re.search(rf"(?:{key})\s*[:：]?\s*{_ANY_DATE.pattern}", value)
-                if match and _iso(*match.groups()):
-                    return _iso(*match.groups())
+        for value in fields:
+            match = re.search(rf"(?:{key})\s*[:：]?\s*{_ANY_DATE.pattern}", value)
+            if match and _iso(*match.groups()):
+                return _iso(*match.groups())
     for i, k in enumerate(kinds[:-1]):
         if k == "date" and re.fullmatch(r"\d{4}", lines[i]) and kinds[i + 1] == "date":
             match = re.fullmatch(r"(\d{1,2})[/\-.](\d{1,2})", lines[i + 1])
@@ -364,8 +367,8 @@ def _find_published(lines: list[str], kinds: list[Optional[str]]) -> Optional[st
 
 def _find_signed(lines: list[str], kinds: list[Optional[str]]) -> Optional[str]:
     for i, k in enumerate(kinds):
-        if k == "signed_date":
-            return _iso(*_CJK_DATE.match(lines[i]).groups())
+        if k == "signed_date" and _ANY_DATE.search(lines[i]):
+            return _iso(*_ANY_DATE.search(lines[i]).groups())
     return None
 
 

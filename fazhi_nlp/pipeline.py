@@ -66,6 +66,7 @@ def process(source: ReportSource, *, doc_id: Optional[str] = None, input: str = 
         year=reported_year(cleaned.title, deduped.text, cleaned.published),
         published=cleaned.published,
         signed=cleaned.signed,
+        addressee=cleaned.addressee,
         removed=tuple(sorted(cleaned.removed + repeats, key=lambda r: r.line)),
         source=str(path) if path else None,
         source_text=raw,

@@ -66,7 +66,8 @@ class Report:
     """One report after read → clean → dedup → segment.
 
     ``text`` is the cleaned, deduplicated text the units point into; ``source_text`` is
-    what was read, unchanged, so nothing is ever lost.
+    what was read, unchanged, so nothing is ever lost. ``addressee`` is whom the report
+    is addressed to (``县委、县政府``), read from the line above its first paragraph.
     """
 
     doc_id: str
@@ -78,6 +79,7 @@ class Report:
     published: Optional[str] = None
     signed: Optional[str] = None
     removed: tuple[Removal, ...] = ()
+    addressee: Optional[str] = None
     source: Optional[str] = None
     source_text: str = field(default="", repr=False)
 

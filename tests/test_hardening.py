@@ -8,7 +8,8 @@ lines. What "nothing lost" means for each stage:
   zero-width characters it deletes, and the width of characters U+FF01-U+FF5E and their
   ASCII forms (，↔, ：↔: （↔( ５↔5 Ａ↔A ...);
 * clean: every normalised line is either recorded whole in ``removed`` (with its line
-  number) or kept verbatim and in order, minus the artefact snippets recorded for that line;
+  number) or kept verbatim and in order, minus the furniture recorded as cut off its start
+  and the artefact snippets recorded for that line;
 * dedup: every line is either kept, in order, or recorded in ``removed`` as a repeat of an
   earlier line; deduplicating again changes nothing;
 * segment: unit texts sit at their offsets, in order, and only whitespace lies between
@@ -91,24 +92,30 @@ def check_clean(text: str) -> None:
     """Replay the removal records on the input: they give back exactly the cleaned text."""
     cleaned = clean_page(text)
     raw = text.replace("\r\n", "\n").replace("\r", "\n").split("\n") if text.strip() else []
-    whole = {r.line: r for r in cleaned.removed if r.kind not in ("artefact", "invisible")}
-    snippets = defaultdict(list)
+    whole = {r.line: r for r in cleaned.removed
+             if r.kind not in ("artefact", "invisible") and r.text == raw[r.line - 1]}
+    snippets, leading = defaultdict(list), defaultdict(list)
     for r in cleaned.removed:
         assert r.stage == "clean" and 1 <= r.line <= len(raw)
         if r.kind == "artefact":
             snippets[r.line].append(r.text)
+        elif r.kind != "invisible" and whole.get(r.line) is not r:  # furniture cut off the line's start
+            leading[r.line].append(r.text)
         if r.kind == "invisible":
             assert all(c in raw[r.line - 1] for c in r.text)
     kept, numbers = [], []
     for number, source_line in enumerate(raw, start=1):
         if number in whole:
-            assert whole[number].text == source_line and number not in snippets
+            assert number not in snippets and number not in leading
             continue
         line = normalise(source_line)
+        for piece in leading[number]:
+            assert line.lstrip().startswith(piece)
+            line = line.replace(piece, "", 1)
         for snippet in snippets[number]:
             assert snippet in line
             line = line.replace(snippet, "", 1)
-        if snippets[number]:
+        if snippets[number] or leading[number]:
             line = re.sub(" {2,}", " ", line).strip()
         if line:
             kept.append(line)

@@ -93,8 +93,7 @@ CASES = {
                    "清卫健", "〔2021〕5号", "关于2020年度法治政府建设工作情况的报告", "附件", ".xls", "统计表",
                    "版权所有", "技术支持", "信息中心", "网站标识码", "ICP备"],
         lines=["清源市卫生健康委员会", "2021年1月26日"],
-        body=["市人民政府：",
-              "2020年，市卫生健康委在市委、市政府的坚强领导下，坚持以习近平新时代中国特色社会主义思想为指导，"
+        body=["2020年，市卫生健康委在市委、市政府的坚强领导下，坚持以习近平新时代中国特色社会主义思想为指导，"
               "统筹推进新冠肺炎疫情防控和卫生健康事业发展，坚持依法防控、依法治理，法治政府建设各项工作取得明显成效。",
               "依法落实隔离观察、流行病学调查等防控措施，全年累计开展核酸检测46.8万人次，全市未发生本地聚集性疫情。",
               "委法律顾问全年审查合同协议56份、规范性文件4件，出具法律意见书18份，合法性审查率达到100%。",
@@ -224,6 +223,14 @@ def test_unnumbered_headings_sit_under_the_part_they_follow(reports):
     assert (unit.heading_path, unit.section) == ((part, "带头尊法学法"), "responsibility")
     (unit,) = [u for u in report.units if u.text.startswith("主动出庭应诉行政诉讼案件1件")]
     assert (unit.heading_path, unit.section) == ((part, "带头出庭应诉"), "responsibility")
+
+
+def test_addressee_line_is_metadata_not_a_unit(reports):
+    report = reports["health_commission_2020.txt"]
+    assert report.addressee == "市人民政府"
+    assert "市人民政府：" not in [u.text for u in report.units]
+    assert [r.kind for r in report.removed if r.text.strip() == "市人民政府："] == ["addressee"]
+    assert [reports[name].addressee for name in NAMES if name != "health_commission_2020.txt"] == [None] * 5
 
 
 def test_twice_printed_page_keeps_one_copy(reports):
