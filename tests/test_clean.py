@@ -18,7 +18,7 @@ from fazhi_nlp.clean import clean_page, normalise, normalise_lines
 from fazhi_nlp.examples import example_reports
 from fazhi_nlp.patterns import SENTENCE_END
 
-from conftest import DATA_DIR
+from tests.conftest import DATA_DIR
 
 # Furniture as it appears on the seed pages (after normalisation).
 FURNITURE = ["当前位置", "首页 >", "发布日期", "发布时间", "信息来源", "来源：", "日期：", "浏览量", "索引号",
