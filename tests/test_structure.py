@@ -16,13 +16,13 @@ PACKAGE = Path(__file__).resolve().parents[1] / "fazhi_nlp"
 #: pairs in SAME_FLOOR; the three text stages never import one another.
 FLOORS = {
     "ground": ("types", "errors", "patterns", "files", "tokenize", "examples"),
-    "edge": ("office", "read"),
+    "edge": ("office", "read", "webpage"),
     "stages": ("clean", "dedup", "segment"),
     "model": ("labels", "classifier", "persist"),
     "entry": ("pipeline",),
     "uses": ("evaluation", "training", "corpus", "profiles", "labelling", "plot", "cli"),
 }
-SAME_FLOOR = {("files", "errors"), ("read", "office"), ("persist", "classifier"), ("training", "evaluation"),
+SAME_FLOOR = {("files", "errors"), ("read", "office"), ("read", "webpage"), ("persist", "classifier"), ("training", "evaluation"),
               ("profiles", "corpus"), ("labelling", "corpus"), ("plot", "profiles"),
               ("cli", "corpus"), ("cli", "profiles"), ("cli", "labelling"), ("cli", "plot"),
               ("cli", "evaluation"), ("cli", "training")}
