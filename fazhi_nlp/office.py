@@ -47,6 +47,13 @@ _MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fal
 _SKIPPED = frozenset({_W + "del", _W + "moveFrom", _W + "txbxContent", _W + "pPr", _W + "rPr",
                       _MC_FALLBACK})
 _ZIP_KINDS = (("xl/", "an Excel workbook (.xlsx)"), ("ppt/", "a PowerPoint presentation (.pptx)"))
+#: A .docx is refused when its parts would inflate past this many megabytes (2**20 bytes) …
+MAX_INFLATED_MB = 200
+#: … or, past ``RATIO_FLOOR_MB``, to more than this many times the file's size (a zip bomb).
+MAX_INFLATION_RATIO = 100
+RATIO_FLOOR_MB = 10
+#: … or when it holds more parts than this.
+MAX_PARTS = 10_000
 
 
 def docx_to_text(data: bytes, *, name: str = "<bytes>") -> str:
@@ -76,6 +83,7 @@ def docx_to_text(data: bytes, *, name: str = "<bytes>") -> str:
         raise MissingDependencyError(
             f"{name}: reading Word (.docx) files needs python-docx, which is not installed; "
             f"run: {_INSTALL}") from exc
+    _check_inflated_size(data, name)
     try:
         document = docx.Document(io.BytesIO(data))
         numbering = _Numbering(document.part)
@@ -93,6 +101,31 @@ def docx_to_text(data: bytes, *, name: str = "<bytes>") -> str:
                   if pictures else "it is empty")
         raise InputError(f"{name}: the Word document has no text ({detail})")
     return text
+
+
+def _check_inflated_size(data: bytes, name: str) -> None:
+    """Refuse a .docx whose parts would inflate past the limits, before anything is inflated.
+
+    The sizes the zip declares are what python-docx can get: Python's zipfile stops
+    inflating a part at its declared size, and a part that inflates further then fails its
+    checksum and the document is reported as damaged. Damaged archives are left to
+    python-docx, which names the damage.
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+        return
+    if len(parts) > MAX_PARTS:
+        raise InputError(f"{name}: the .docx holds {len(parts)} parts, more than the {MAX_PARTS} a Word "
+                         "document can plausibly have; refused (a zip bomb or a damaged file)")
+    size, packed = sum(part.file_size for part in parts), len(data)
+    ratio = size / max(packed, 1)
+    if size > MAX_INFLATED_MB << 20 or (size > RATIO_FLOOR_MB << 20 and ratio > MAX_INFLATION_RATIO):
+        raise InputError(
+            f"{name}: the .docx ({packed / 2**20:.1f} MB) declares that its parts inflate to {size / 2**20:.0f} MB, "
+            f"{ratio:.0f} times its size; refused: the limit is {MAX_INFLATED_MB} MB, and {MAX_INFLATION_RATIO} "
+            f"times the file's size past {RATIO_FLOOR_MB} MB (a zip bomb, or a document to split into smaller files)")
 
 
 def _not_word(data: bytes, exc: Exception) -> str:

@@ -630,3 +630,51 @@ def test_pdf_page_headers_and_numbers_are_recorded_with_their_page(four_formats)
     assert [(r.kind, r.text, r.line) for r in read if r.reason.startswith("page 2:")] == [
         ("page_header", HEADER, 0), ("page_number", "- 2 -", 0)]
     assert all(r.kind in ("page_header", "page_number") for r in read)
+
+
+# --- compressed inputs that inflate without end ------------------------------------------
+
+def inflating_docx(path: Path, megabytes: int) -> Path:
+    """A real Word document plus a picture part of ``megabytes`` MB of zeros (deflated to ~1 KB a MB)."""
+    build_docx(seed_paragraphs("004")[:3], path)
+    with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        with archive.open("word/media/image1.emf", "w") as part:
+            for _ in range(megabytes):
+                part.write(bytes(1 << 20))
+    return path
+
+
+def test_docx_that_inflates_to_hundreds_of_megabytes_is_refused(tmp_path):
+    path = inflating_docx(tmp_path / "bomb.docx", 300)
+    assert path.stat().st_size < 1_000_000
+    with pytest.raises(InputError) as caught:
+        read_report(path)
+    message = str(caught.value)
+    assert message.startswith(f"{path}: the .docx (0.3 MB) declares that its parts inflate to 301 MB")
+    assert "the limit is 200 MB, and 100 times the file's size" in message
+
+
+def test_docx_whose_text_part_lies_about_its_size_is_refused_as_damaged(tmp_path):
+    # The zip's directory says word/document.xml holds 1,000 bytes; it inflates to 50 MB.
+    # Nothing inflates past the declared size: the part fails its checksum instead.
+    path = tmp_path / "liar.docx"
+    build_docx(seed_paragraphs("004")[:3], tmp_path / "honest.docx")
+    with zipfile.ZipFile(tmp_path / "honest.docx") as honest, \
+            zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as liar:
+        for item in honest.infolist():
+            if item.filename != "word/document.xml":
+                liar.writestr(item, honest.read(item))
+        with liar.open("word/document.xml", "w") as part:
+            part.write(honest.read("word/document.xml"))
+            for _ in range(50):
+                part.write(b" " * (1 << 20))
+    data = bytearray(path.read_bytes())
+    for signature, name_at, size_at in ((b"PK\x01\x02", 46, 24), (b"PK\x03\x04", 30, 22)):
+        at = data.find(signature)
+        while not data[at + name_at:].startswith(b"word/document.xml"):
+            at = data.find(signature, at + 1)
+        data[at + size_at:at + size_at + 4] = (1000).to_bytes(4, "little")
+    path.write_bytes(bytes(data))
+    assert zipfile.ZipFile(path).getinfo("word/document.xml").file_size == 1000
+    with pytest.raises(InputError, match=r"liar\.docx: is a damaged Word document .*CRC"):
+        read_report(path)
