@@ -7,13 +7,17 @@ of what government sites publish: fragments, pages without ``</head>``, Word's
 stays within its line; ``<pre>`` keeps its line breaks.
 
 Left out, each with a :class:`~fazhi_nlp.types.Removal` (stage ``"read"``, the element's
-text exactly as the page holds it, and the line of the HTML source its start tag is on):
+text exactly as the page holds it, the line of the HTML source its start tag is on, and a
+kind: ``script``, ``style``, ``title``, ``embedded``, ``header``, ``navigation``,
+``footer`` or ``hidden``):
 scripts and styles, the ``<title>`` (the report's own title is read from the text), embedded
-objects, site navigation (``<nav>``, dropdown menus, ``role="navigation"``, and ``<header>``
-/ ``<footer>`` that belong to the page rather than to an article) and hidden elements
+objects, site navigation (``<nav>``, dropdown menus, ``role="navigation"``, ``<header>`` /
+``<footer>`` that belong to the page rather than to an article, and blocks whose class or
+id names them: ``class="nav"``, ``id="footer"``, ``class="crumb"`` …) and hidden elements
 (``hidden``, ``display:none``, ``visibility:hidden``). A navigation or hidden element that
-holds report prose (a sentence of 15 characters or more ending in 。！？) is kept: a
-collapsed "read more" section is still the report.
+holds report prose (a sentence of 15 characters or more ending in 。！？), a report's title
+(a year, then 报告 or 总结) or an ``<h1>`` is kept: a collapsed "read more" section or an
+article header is still the report.
 
 Examples
 --------
@@ -45,8 +49,18 @@ _NOT_TEXT = {"script": "script", "noscript": "script", "template": "script", "st
              "title": "title", "svg": "embedded", "math": "embedded", "iframe": "embedded",
              "object": "embedded", "embed": "embedded", "canvas": "embedded", "audio": "embedded",
              "video": "embedded", "select": "navigation", "datalist": "navigation"}
-_NAVIGATION_ROLES = frozenset({"navigation", "banner", "contentinfo", "menubar", "menu"})
+# ARIA landmark roles of a site's banner, menus and footer, by kind of record.
+_ROLES = {"banner": "header", "navigation": "navigation", "menubar": "navigation", "menu": "navigation",
+          "contentinfo": "footer"}
 _SECTIONING = frozenset({"article", "main", "section", "aside"})
+# Words that name a site's navigation blocks in class and id attributes (``class="nav"``,
+# ``id="footer"``, ``class="g-crumb"``; dqwz is 当前位置, the breadcrumb trail).
+_NAMES = {**dict.fromkeys("nav navbar navigation menu mainmenu crumb crumbs breadcrumb bread position "
+                           "location dqwz".split(), "navigation"),
+          "header": "header", **dict.fromkeys("footer foot copyright".split(), "footer")}
+_NAME_PARTS = re.compile(r"[\s_-]+")
+# A report's title: a year, then within a short line 报告 or 总结 (年度报告, 工作总结 …).
+_REPORT_TITLE = re.compile(r"(?:19|20)\d\d[^\n。]{0,40}?(?:报告|总结)")
 _HIDDEN_STYLE = re.compile(r"(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*hidden)\s*(?:!important\s*)?(?:;|$)",
                            re.IGNORECASE)
 _PROSE = re.compile(r"[^。！？!?\n]{15}[。！？]")
@@ -56,7 +70,9 @@ _REASONS = {
     "style": "style sheet, not shown on the page",
     "title": "the page's <title> (the browser tab; the report title is read from the text)",
     "embedded": "embedded object or drawing",
-    "navigation": "site navigation",
+    "header": "site banner above the page's content",
+    "navigation": "site navigation (menu, breadcrumb trail)",
+    "footer": "site footer",
     "hidden": "hidden element, not shown on the page",
 }
 #: libxml2 stores line numbers up to this value; later lines are found in the source.
@@ -95,6 +111,20 @@ def page_text(html: str, *, name: str = "<html>") -> tuple[str, tuple[Removal, .
     if root is None:  # only comments or a doctype
         return "", ()
     return _Walk(html).run(root)
+
+
+def _named_navigation(element) -> Optional[str]:
+    """The kind of navigation block an element's class or id names (``class="nav"``), or None.
+
+    >>> import lxml.html
+    >>> [_named_navigation(lxml.html.fragment_fromstring(f'<div {a}>x</div>'))
+    ...  for a in ('class="g-nav clearfix"', 'id="footer"', 'class="TRS_Editor"', 'class="navy"')]
+    ['navigation', 'footer', None, None]
+    """
+    names = f"{element.get('class') or ''} {element.get('id') or ''}".lower()
+    if not names.strip():
+        return None
+    return next((_NAMES[part] for part in _NAME_PARTS.split(names) if part in _NAMES), None)
 
 
 class _Walk:
@@ -160,16 +190,16 @@ class _Walk:
             return _NOT_TEXT[tag]
         if not tag:
             return None
-        if tag == "nav" or (element.get("role") or "").strip().lower() in _NAVIGATION_ROLES \
-                or (tag in ("header", "footer") and not self.sectioning):
-            kind = "navigation"
-        elif element.get("hidden") is not None or _HIDDEN_STYLE.search(element.get("style") or ""):
+        kind = "navigation" if tag == "nav" else _ROLES.get((element.get("role") or "").strip().lower())
+        if kind is None and tag in ("header", "footer") and not self.sectioning:
+            kind = tag
+        kind = kind or _named_navigation(element)
+        if kind is None and (element.get("hidden") is not None or _HIDDEN_STYLE.search(element.get("style") or "")):
             kind = "hidden"
-        else:
-            return None
-        if tag in ("header", "footer") and element.find(".//h1") is not None:
-            return None  # the page's own title sits in it
-        return None if _PROSE.search(element.text_content()) else kind
+        if kind is None or (kind != "hidden" and element.find(".//h1") is not None):
+            return None  # a banner or menu holding an <h1> holds the page's own title
+        text = element.text_content()
+        return None if _PROSE.search(text) or _REPORT_TITLE.search(text) else kind
 
     def _record(self, element, tag: str, kind: str) -> None:
         attributes = " ".join(f'{k}="{element.get(k)}"' for k in ("role", "hidden", "style") if element.get(k) is not None)

@@ -610,7 +610,7 @@ def test_pdf_of_a_report_has_the_lines_of_its_text(four_formats):
 def test_html_navigation_scripts_and_hidden_boxes_are_recorded_not_read(four_formats):
     report = process(four_formats["html"])
     read = [r for r in report.removed if r.stage == "read"]
-    assert {r.kind for r in read} == {"title", "style", "script", "navigation", "hidden"}
+    assert {r.kind for r in read} == {"title", "style", "script", "header", "navigation", "hidden", "footer"}
     source = four_formats["html"].read_text(encoding="utf-8").split("\n")
     for removal in read:  # each record points at the line of the page its element starts on
         assert removal.text.split("\n")[0].strip()[:4] in re.sub(r"<[^>]+>", "", source[removal.line - 1])

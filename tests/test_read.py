@@ -174,9 +174,9 @@ def test_what_reading_leaves_out_is_recorded_with_its_line_in_the_page(tmp_path)
     assert text.split("\n") == [lines[0], "发布日期：2023-01-16", *lines[1:]]
     assert [(r.stage, r.kind, r.text, r.line) for r in removed] == [
         ("read", "title", "沂源县人民政府", 3), ("read", "script", "var _hmt = [];", 4),
-        ("read", "navigation", "沂源县人民政府门户网站", 6), ("read", "navigation", "首页 | 政务公开 | 政务服务", 7),
+        ("read", "header", "沂源县人民政府门户网站", 6), ("read", "navigation", "首页 | 政务公开 | 政务服务", 7),
         ("read", "navigation", "当前位置：首页 > 政务公开", 8), ("read", "hidden", "分享到微信", len(lines) + 10),
-        ("read", "navigation", "主办单位：沂源县人民政府办公室", len(lines) + 11)]
+        ("read", "footer", "主办单位：沂源县人民政府办公室", len(lines) + 11)]
     report = fazhi_nlp.process(path)
     assert report.removed[:len(removed)] == removed
     assert [u.text for u in report.units] == [u.text for u in fazhi_nlp.process("\n".join(lines)).units]
@@ -219,4 +219,24 @@ def test_any_paragraphs_on_a_page_with_site_navigation_read_back_exactly(paragra
             + "".join(f"<p>{p}</p>" for p in paragraphs) + "<footer>版权所有</footer></body></html>")
     text, removed = read_with_removals(page)
     assert text.split("\n") == [" ".join(p.split()) for p in paragraphs]
-    assert [r.kind for r in removed] == ["title", "navigation", "navigation", "navigation"]
+    assert [r.kind for r in removed] == ["title", "header", "navigation", "footer"]
+
+
+def test_navigation_blocks_named_by_class_are_left_out_but_an_article_header_is_kept(tmp_path):
+    lines = report_lines()
+    page = "\n".join([
+        "<html><body>", '<div class="header"><div class="logo">沂源县人民政府门户网站</div></div>',
+        '<div id="nav"><ul><li>首页</li><li>政务公开</li><li>政务服务</li></ul></div>',
+        '<div class="g-position">当前位置：首页 &gt; 政务公开 &gt; 法治政府建设</div>',
+        '<div class="article"><div class="article-header"><div class="tit">' + lines[0] + "</div></div>",
+        *(f"<p>{line}</p>" for line in lines[1:]),
+        '</div><div id="footer"><p>主办单位：沂源县人民政府办公室</p><p>隐私声明</p></div></body></html>'])
+    path = tmp_path / "site.html"
+    path.write_text(page, encoding="utf-8")
+    text, removed = read_with_removals(path)
+    assert text.split("\n") == lines
+    assert [(r.kind, r.line) for r in removed] == [("header", 2), ("navigation", 3), ("navigation", 4),
+                                                   ("footer", len(lines) + 5)]
+    report = fazhi_nlp.process(path)
+    assert report.title == "沂源县科技局2022年度法治政府建设工作报告"
+    assert [u.text for u in report.units] == [u.text for u in fazhi_nlp.process("\n".join(lines)).units]
