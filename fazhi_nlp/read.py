@@ -22,9 +22,9 @@ from typing import Optional
 from .errors import InputError
 from .files import read_bytes
 from .types import Removal, ReportSource
-from .webpage import html_to_text, page_text
+from .webpage import encodable, html_to_text, page_text
 
-__all__ = ["INPUT_KINDS", "REPORT_SUFFIXES", "check_encodable", "decode", "html_to_text", "looks_like_html",
+__all__ = ["INPUT_KINDS", "REPORT_SUFFIXES", "decode", "html_to_text", "looks_like_html",
            "looks_like_path", "path_of", "read_report", "read_with_removals", "text_from_bytes"]
 
 #: File endings of the reports a folder scan picks up (content, not the ending, decides how a file is read).
@@ -125,7 +125,7 @@ def read_with_removals(source: ReportSource, *, name: str | None = None,
         return _from_bytes(bytes(source), name or "<bytes>")
     if isinstance(source, str):
         name = name or "<text>"
-        check_encodable(source, name)
+        encodable(source, name)
         return page_text(source, name=name) if looks_like_html(source) else (source, ())
     raise InputError(f"{name or '<input>'}: expected a path, bytes or str, got {type(source).__name__}")
 
@@ -179,24 +179,6 @@ def looks_like_html(text: str) -> bool:
     lines = [line for line in text[:65536].split("\n")[:200] if line.strip()]
     tagged = sum(bool(_BLOCK_TAG.search(line)) for line in lines)
     return tagged >= 2 and 2 * tagged >= len(lines)
-
-
-def check_encodable(text: str, name: str) -> None:
-    """Raise :class:`~fazhi_nlp.errors.InputError` naming ``name`` when ``text`` holds a lone
-    surrogate (a half of a UTF-16 pair, left by a broken conversion), which no file can hold.
-
-    >>> check_encodable("法治\\ud800政府", "<text>")
-    Traceback (most recent call last):
-    ...
-    fazhi_nlp.errors.InputError: <text>: holds a lone surrogate U+D800 at character 2 (line 1), ...
-    """
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError as exc:
-        line = text.count("\n", 0, exc.start) + 1
-        raise InputError(f"{name}: holds a lone surrogate U+{ord(text[exc.start]):04X} at character "
-                         f"{exc.start} (line {line}), half of a UTF-16 pair left by a broken conversion; "
-                         "decode the file again from its bytes") from None
 
 
 def decode(data: bytes, *, name: str = "<bytes>") -> str:

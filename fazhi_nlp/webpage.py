@@ -38,7 +38,7 @@ from typing import Optional
 from .errors import InputError
 from .types import Removal
 
-__all__ = ["html_to_text", "page_text"]
+__all__ = ["MAX_DEPTH", "encodable", "html_to_text", "page_text"]
 
 _BLOCK_TAGS = frozenset(
     "address article aside blockquote br caption center dd details dialog dir div dl dt fieldset "
@@ -65,6 +65,9 @@ _HIDDEN_STYLE = re.compile(r"(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*hi
                            re.IGNORECASE)
 _PROSE = re.compile(r"[^。！？!?\n]{15}[。！？]")
 _SPACE = re.compile(r"[ \t\r\n\f]+")
+# Tags that only style text; a page nested too deep by unclosed ones is read without them.
+_INLINE_TAG = re.compile(r"</?(?:span|font|b|i|u|s|em|strong|small|big|sup|sub|a|abbr|cite|code|mark|q|tt|var|"
+                         r"strike|ins|label|o:p)(?=[\s/>])[^<>]*>", re.IGNORECASE)
 _REASONS = {
     "script": "script or template code, not shown on the page",
     "style": "style sheet, not shown on the page",
@@ -93,24 +96,54 @@ def html_to_text(html: str) -> str:
 def page_text(html: str, *, name: str = "<html>") -> tuple[str, tuple[Removal, ...]]:
     """The visible text of a page and a record of each element left out (see the module).
 
-    Raises :class:`~fazhi_nlp.errors.InputError` naming ``name`` when the page nests
-    elements deeper than :data:`MAX_DEPTH` (the parser would lose everything below).
+    A page whose unclosed tags nest deeper than :data:`MAX_DEPTH` (where libxml2 stops)
+    is read again without its inline tags (``<span>``, ``<font>``, ``<b>`` …, which only
+    style text); when even that is too deep, :class:`~fazhi_nlp.errors.InputError` names
+    ``name`` and the line. A lone surrogate in ``html`` is an InputError too.
     """
-    import lxml.etree
-    import lxml.html
-
-    data = html.lstrip("\ufeff").encode("utf-8", errors="surrogatepass")
+    data = encodable(html.lstrip("\ufeff"), name)
     if not data.strip():
         return "", ()
-    parser = lxml.html.HTMLParser(encoding="utf-8", huge_tree=True, default_doctype=False)
-    root = lxml.etree.fromstring(data, parser)
-    for error in parser.error_log:
-        if "Excessive depth" in error.message:
-            raise InputError(f"{name}: elements are nested more than {MAX_DEPTH} deep (line {error.line}); "
-                             "the page cannot be read whole: save it as text or fix the unclosed tags")
+    root, too_deep = _parse(data)
+    if too_deep:
+        flat = _INLINE_TAG.sub(lambda tag: "\n" * tag.group().count("\n"), html)
+        root, still = _parse(encodable(flat.lstrip("\ufeff"), name))
+        if still:
+            raise InputError(f"{name}: elements are nested more than {MAX_DEPTH} deep (line {too_deep}); "
+                             "the page cannot be read whole: save it as text or close its tags")
     if root is None:  # only comments or a doctype
         return "", ()
     return _Walk(html).run(root)
+
+
+def encodable(text: str, name: str) -> bytes:
+    """``text`` as UTF-8, or :class:`~fazhi_nlp.errors.InputError` naming ``name`` when it
+    holds a lone surrogate (half of a UTF-16 pair, left by a broken conversion).
+
+    >>> encodable("法治\\ud800政府", "<text>")
+    Traceback (most recent call last):
+    ...
+    fazhi_nlp.errors.InputError: <text>: holds a lone surrogate U+D800 at character 2 (line 1), ...
+    """
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        line = text.count("\n", 0, exc.start) + 1
+        raise InputError(f"{name}: holds a lone surrogate U+{ord(text[exc.start]):04X} at character "
+                         f"{exc.start} (line {line}), half of a UTF-16 pair left by a broken conversion; "
+                         "decode the file again from its bytes") from None
+
+
+def _parse(data: bytes):
+    """The parsed page (None when it holds no element) and the line where it nested too
+    deep (0 when it did not)."""
+    import lxml.etree
+    import lxml.html
+
+    parser = lxml.html.HTMLParser(encoding="utf-8", huge_tree=True, default_doctype=False)
+    root = lxml.etree.fromstring(data, parser)
+    deep = next((error.line or 1 for error in parser.error_log if "Excessive depth" in error.message), 0)
+    return root, deep
 
 
 def _named_navigation(element) -> Optional[str]:

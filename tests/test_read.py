@@ -147,6 +147,20 @@ def test_malformed_html_is_read_without_crashing_or_hanging(page, tmp_path):
     assert "全年办结12件。" in read_report(path)
 
 
+def test_thousands_of_unclosed_inline_tags_are_read_whole(tmp_path):
+    # Each paragraph leaves its <span> open: libxml2 would nest them past its limit of 2048.
+    lines = report_lines()
+    paragraphs = [f"{line}（第{i}段）" for i in range(110) for line in lines[1:]]
+    path = tmp_path / "unclosed.html"
+    path.write_text("<html><body><h1>" + lines[0] + "</h1>\n"
+                    + "\n".join(f'<p><span style="font-family:仿宋">{p}<p>' for p in paragraphs)
+                    + '\n<script>var x;</script>', encoding="utf-8")
+    assert len(paragraphs) > 2048
+    text, removed = read_with_removals(path)
+    assert text.split("\n") == [lines[0], *paragraphs]
+    assert [(r.kind, r.line) for r in removed] == [("script", len(paragraphs) + 2)]
+
+
 def test_elements_nested_past_the_parsers_limit_are_refused_naming_the_file(tmp_path):
     path = tmp_path / "deep.html"
     path.write_text("<html><body>" + "<div>" * 3000 + "全年办结12件。", encoding="utf-8")
