@@ -18,6 +18,9 @@ Measured per reader:
 * **nav dropped**: the share of site-navigation texts (top bar, header, menu, footer and
   the page's furniture lines inside them) absent from the output;
 * **ms/page**: the fastest of three passes over the 50 pages, divided by 50;
+* and, for fazhi_nlp's reader before and now, through the whole pipeline: site
+  navigation left in units, and pages whose units, title and agency equal those of the
+  page's plain text;
 * **shapes**: real-world HTML shapes read exactly right (fragment starting with ``<h1>``,
   page without ``</head>``, 40 leading comments, nested tables, ``<br>``-separated text,
   Word's HTML export with ``<![if !supportLists]>`` and a broken ``<![ endif]>``), and whole
@@ -324,9 +327,34 @@ def measure(name: str, pages: list[tuple[str, str, list[str], list[str]]]) -> di
                 ms=1000 * best / len(pages))
 
 
+def end_to_end(pages: list[tuple[str, str, list[str], list[str]]], texts: list[str], before: bool) -> str:
+    """Through the whole pipeline: navigation texts left in units, and pages whose units,
+    title and agency equal those of the page's plain text."""
+    import fazhi_nlp
+    import fazhi_nlp.pipeline as pipeline
+
+    reader = pipeline.read_with_removals
+    if before:
+        read_stdlib_before("")
+        pipeline.read_with_removals = lambda source, input="auto": (_CACHE["before"](source, input=input), ())
+    try:
+        left = same = 0
+        for (_, html, _, nav_texts), text in zip(pages, texts):
+            page, plain = fazhi_nlp.process(html, input="content"), fazhi_nlp.process(text, input="content")
+            units = [sq(u.text) for u in page.units]
+            left += sum(any(sq(t) == u or (len(sq(t)) > 6 and sq(t) in u) for u in units) for t in nav_texts)
+            same += ([u.text for u in page.units] == [u.text for u in plain.units]
+                     and (page.title, page.agency) == (plain.title, plain.agency))
+    finally:
+        pipeline.read_with_removals = reader
+    return f"{left} of {sum(len(p[3]) for p in pages)} navigation texts left in units; " \
+           f"{same} of {len(pages)} pages give the units, title and agency of their text"
+
+
 def main() -> None:
-    pages = []
+    pages, texts = [], []
     for n, (doc, lines) in enumerate(dev_pages()):
+        texts.append("\n".join(line for line, _ in lines))
         style = ("html5", "div", "table")[n % 3]
         html, nav_texts = render(lines, style=style)
         sentences = [s for line, f in lines if not f for s in _SENTENCE.findall(line)]
@@ -346,6 +374,9 @@ def main() -> None:
         results = [shape_result(name, shape) for shape in shapes]
         print(f"| {name} | {m['lost']} of {m['total']} | {m['table_lost']} | {m['dropped']:.0%} | {m['ms']:.2f} | "
               + " | ".join(results) + " |", flush=True)
+    print("\nThrough fazhi_nlp.process (read → clean → dedup → segment):")
+    print("  before:", end_to_end(pages, texts, before=True))
+    print("  now:   ", end_to_end(pages, texts, before=False))
 
 
 if __name__ == "__main__":

@@ -59,6 +59,7 @@ _NAMES = {**dict.fromkeys("nav navbar navigation menu mainmenu crumb crumbs brea
                            "location dqwz".split(), "navigation"),
           "header": "header", **dict.fromkeys("footer foot copyright".split(), "footer")}
 _NAME_PARTS = re.compile(r"[\s_-]+")
+_WHOLE_PAGE = frozenset({"html", "body", "main", "article", "form"})  # never left out for their class
 # A report's title: a year, then within a short line 报告 or 总结 (年度报告, 工作总结 …).
 _REPORT_TITLE = re.compile(r"(?:19|20)\d\d[^\n。]{0,40}?(?:报告|总结)")
 _HIDDEN_STYLE = re.compile(r"(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*hidden)\s*(?:!important\s*)?(?:;|$)",
@@ -226,7 +227,8 @@ class _Walk:
         kind = "navigation" if tag == "nav" else _ROLES.get((element.get("role") or "").strip().lower())
         if kind is None and tag in ("header", "footer") and not self.sectioning:
             kind = tag
-        kind = kind or _named_navigation(element)
+        if kind is None and tag not in _WHOLE_PAGE:
+            kind = _named_navigation(element)
         if kind is None and (element.get("hidden") is not None or _HIDDEN_STYLE.search(element.get("style") or "")):
             kind = "hidden"
         if kind is None or (kind != "hidden" and element.find(".//h1") is not None):
@@ -235,7 +237,8 @@ class _Walk:
         return None if _PROSE.search(text) or _REPORT_TITLE.search(text) else kind
 
     def _record(self, element, tag: str, kind: str) -> None:
-        attributes = " ".join(f'{k}="{element.get(k)}"' for k in ("role", "hidden", "style") if element.get(k) is not None)
+        attributes = " ".join(f'{k}="{element.get(k)[:60]}"' for k in ("id", "class", "role", "hidden", "style")
+                              if element.get(k) is not None)
         shown = f"<{tag}{' ' + attributes if attributes else ''}>"
         self.removed.append(Removal("read", kind, element.text_content(), self._line(element, tag),
                                     f"{shown}: {_REASONS[kind]}"))
