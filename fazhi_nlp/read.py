@@ -118,6 +118,12 @@ def read_with_removals(source: ReportSource, *, name: str | None = None,
     """
     path = path_of(source, input)
     if path is not None:
+        try:
+            os.fsencode(path)
+        except UnicodeEncodeError as exc:
+            shown = str(path).encode("utf-8", "backslashreplace").decode("utf-8")
+            raise InputError(f"{shown}: the file name holds a lone surrogate ({exc.object[exc.start]!a}), which "
+                             "no file name can; pass report text with input='content'") from None
         data = read_bytes(path, hint=" (to process text that looks like a file name, "
                                      "pass input='content')")
         return _from_bytes(data, name or str(path))
@@ -138,7 +144,9 @@ def text_from_bytes(data: bytes, *, name: str = "<bytes>") -> str:
 def _from_bytes(data: bytes, name: str) -> tuple[str, tuple[Removal, ...]]:
     if data.startswith(b"%PDF-"):
         from .office import pdf_with_removals
-        return pdf_with_removals(data, name=name)
+        text, removed = pdf_with_removals(data, name=name)
+        encodable(text, name)  # a broken ToUnicode map can give half a UTF-16 pair
+        return text, removed
     if data.startswith(b"PK\x03\x04"):
         from .office import docx_to_text
         return docx_to_text(data, name=name), ()

@@ -213,6 +213,11 @@ def test_lone_surrogate_in_text_is_an_input_error_naming_the_source(source):
         read_report(source, name="report 7")
 
 
+def test_lone_surrogate_in_a_file_name_is_an_input_error():
+    with pytest.raises(InputError, match=r"^reports/2022\\ud800\.txt: the file name holds a lone surrogate"):
+        fazhi_nlp.process("reports/2022\ud800.txt")
+
+
 def test_undecodable_bytes_are_an_input_error_naming_the_source(tmp_path):
     data = b"\xff\xfe" + "一、总体情况".encode("utf-16-le") + b"\x00\xd8"  # UTF-16 ending in half a pair
     path = tmp_path / "broken16.txt"
