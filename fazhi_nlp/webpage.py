@@ -170,6 +170,7 @@ class _Walk:
         self.removed: list[Removal] = []
         self.pre = 0
         self.sectioning = 0
+        self.kept: set = set()  # navigation or hidden blocks kept for the report they hold
         self._cursor = -1  # where to look for start tags past the last stored line
         self._cursor_line = 0
 
@@ -192,6 +193,7 @@ class _Walk:
             if event == "end" and element not in skipped:
                 self._close(tag)
             skipped.discard(element)
+            self.kept.discard(element)
             self._add(element.tail)  # after the element; comments give only their tail
         lines = (line.strip() for line in "".join(self.parts).split("\n"))
         return "\n".join(line for line in lines if line), tuple(self.removed)
@@ -231,10 +233,14 @@ class _Walk:
             kind = _named_navigation(element)
         if kind is None and (element.get("hidden") is not None or _HIDDEN_STYLE.search(element.get("style") or "")):
             kind = "hidden"
-        if kind is None or (kind != "hidden" and element.find(".//h1") is not None):
-            return None  # a banner or menu holding an <h1> holds the page's own title
+        if kind is None or self.kept:  # inside a block kept for its report text, everything is read
+            return None
         text = element.text_content()
-        return None if _PROSE.search(text) or _REPORT_TITLE.search(text) else kind
+        if (kind != "hidden" and element.find(".//h1") is not None) or _PROSE.search(text) \
+                or _REPORT_TITLE.search(text):
+            self.kept.add(element)  # the page's own title or text sits in it
+            return None
+        return kind
 
     def _record(self, element, tag: str, kind: str) -> None:
         attributes = " ".join(f'{k}="{element.get(k)[:60]}"' for k in ("id", "class", "role", "hidden", "style")
