@@ -37,7 +37,7 @@ _HTML_START = re.compile(
     r"strong|br|hr|pre|blockquote|iframe|noscript|label|input|button|select|figure|small|sup|sub|o:p)"
     r"(?=[\s/>]))", re.IGNORECASE)
 # A tag that closes or breaks a block, as pasted fragments carry them.
-_BLOCK_TAG = re.compile(r"</(?:p|div|td|tr|li|h[1-6]|table|span|font)\s*>|<br\s*/?\s*>", re.IGNORECASE)
+_BLOCK_TAG = re.compile(r"</(?:p|div|td|tr|li|h[1-6]|table|span|font)\s*>|<br[\s/]*>", re.IGNORECASE)
 _BLANKS = re.compile(r"[\ufeff\s]*")
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f]")
 _NOT_IN_PATHS = re.compile(r"[<>\n，。：；！？、“”（）]")

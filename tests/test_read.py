@@ -140,6 +140,7 @@ def test_a_fragment_pasted_from_a_page_loses_its_tags():
     "<p>一、总体情况</p><![ x <p>全年办结12件。</p>",  # a broken marked section (crashed Python's parser)
     "<p>全年办结12件。</p>" + "a<b " * 20_000,  # tags never closed (quadratic in Python's parser)
     "<p>全年办结12件。</p>" + "</" * 50_000,
+    "一、总体情况<br" + " " * 60_000 + "\n全年办结12件。</p>",  # a long run inside a tag (quadratic sniffing)
 ])
 def test_malformed_html_is_read_without_crashing_or_hanging(page, tmp_path):
     path = tmp_path / "malformed.html"
