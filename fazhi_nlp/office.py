@@ -32,6 +32,7 @@ from typing import Iterator
 
 from .errors import InputError, MissingDependencyError
 from .patterns import ENUMERATOR, heading_level
+from .types import Removal
 
 _INSTALL = 'pip install "fazhi-nlp[office]"'
 
@@ -46,6 +47,13 @@ _MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fal
 _SKIPPED = frozenset({_W + "del", _W + "moveFrom", _W + "txbxContent", _W + "pPr", _W + "rPr",
                       _MC_FALLBACK})
 _ZIP_KINDS = (("xl/", "an Excel workbook (.xlsx)"), ("ppt/", "a PowerPoint presentation (.pptx)"))
+#: A .docx is refused when its parts would inflate past this many megabytes (2**20 bytes) …
+MAX_INFLATED_MB = 200
+#: … or, past ``RATIO_FLOOR_MB``, to more than this many times the file's size (a zip bomb).
+MAX_INFLATION_RATIO = 100
+RATIO_FLOOR_MB = 10
+#: … or when it holds more parts than this.
+MAX_PARTS = 10_000
 
 
 def docx_to_text(data: bytes, *, name: str = "<bytes>") -> str:
@@ -75,6 +83,7 @@ def docx_to_text(data: bytes, *, name: str = "<bytes>") -> str:
         raise MissingDependencyError(
             f"{name}: reading Word (.docx) files needs python-docx, which is not installed; "
             f"run: {_INSTALL}") from exc
+    _check_inflated_size(data, name)
     try:
         document = docx.Document(io.BytesIO(data))
         numbering = _Numbering(document.part)
@@ -92,6 +101,31 @@ def docx_to_text(data: bytes, *, name: str = "<bytes>") -> str:
                   if pictures else "it is empty")
         raise InputError(f"{name}: the Word document has no text ({detail})")
     return text
+
+
+def _check_inflated_size(data: bytes, name: str) -> None:
+    """Refuse a .docx whose parts would inflate past the limits, before anything is inflated.
+
+    The sizes the zip declares are what python-docx can get: Python's zipfile stops
+    inflating a part at its declared size, and a part that inflates further then fails its
+    checksum and the document is reported as damaged. Damaged archives are left to
+    python-docx, which names the damage.
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+        return
+    if len(parts) > MAX_PARTS:
+        raise InputError(f"{name}: the .docx holds {len(parts)} parts, more than the {MAX_PARTS} a Word "
+                         "document can plausibly have; refused (a zip bomb or a damaged file)")
+    size, packed = sum(part.file_size for part in parts), len(data)
+    ratio = size / max(packed, 1)
+    if size > MAX_INFLATED_MB << 20 or (size > RATIO_FLOOR_MB << 20 and ratio > MAX_INFLATION_RATIO):
+        raise InputError(
+            f"{name}: the .docx ({packed / 2**20:.1f} MB) declares that its parts inflate to {size / 2**20:.0f} MB, "
+            f"{ratio:.0f} times its size; refused: the limit is {MAX_INFLATED_MB} MB, and {MAX_INFLATION_RATIO} "
+            f"times the file's size past {RATIO_FLOOR_MB} MB (a zip bomb, or a document to split into smaller files)")
 
 
 def _not_word(data: bytes, exc: Exception) -> str:
@@ -362,7 +396,8 @@ def pdf_to_text(data: bytes, *, name: str = "<bytes>") -> str:
     Lines that recur at the top or bottom of most pages (running headers, footers) and
     page numbers (``- 3 -``, ``第3页``, ``3/10``, ``3``) are dropped. A line break is a
     paragraph break where the line stops short of the right margin, the next line starts a
-    numbered heading (``一、`` ``（一）`` ``1.`` …) or the font size changes. Otherwise, when
+    numbered heading (``一、`` ``（一）`` ``1.`` …) or the font size changes, except inside a
+    title set large (or centred) over several lines, which is joined. Otherwise, when
     the document indents its paragraphs, a break is where the next line is indented; when
     it does not, where the line ends a sentence (。！？；： or their ASCII forms, perhaps
     before a closing quote or bracket) or the next line starts with ``一是`` or ``第一，``.
@@ -388,10 +423,34 @@ def pdf_to_text(data: bytes, *, name: str = "<bytes>") -> str:
     >>> pdf_to_text(buffer.getvalue())
     '一、总体情况\\n全年共办理行政复议案件12件。'
     """
+    return pdf_with_removals(data, name=name)[0]
+
+
+def pdf_with_removals(data: bytes, *, name: str = "<bytes>") -> tuple[str, tuple[Removal, ...]]:
+    """The text of a PDF report (as :func:`pdf_to_text`) and a record of each running
+    header, footer and page number left out: stage ``"read"``, ``line`` 0 and the page in
+    ``reason``.
+
+    >>> import io
+    >>> from reportlab.pdfgen.canvas import Canvas
+    >>> buffer = io.BytesIO(); canvas = Canvas(buffer)
+    >>> for number, body in ((1, "Cases were heard."), (2, "All were closed.")):
+    ...     canvas.drawString(72, 800, "Annual report"); canvas.drawString(72, 700, body)
+    ...     canvas.drawString(290, 40, str(number)); canvas.showPage()
+    >>> canvas.save()
+    >>> text, removed = pdf_with_removals(buffer.getvalue())
+    >>> text
+    'Cases were heard.\\nAll were closed.'
+    >>> [(r.kind, r.text, r.line, r.reason) for r in removed]  # doctest: +NORMALIZE_WHITESPACE
+    [('page_header', 'Annual report', 0, 'page 1: running header repeated on 2 of 2 pages'),
+     ('page_number', '1', 0, 'page 1: page number'),
+     ('page_header', 'Annual report', 0, 'page 2: running header repeated on 2 of 2 pages'),
+     ('page_number', '2', 0, 'page 2: page number')]
+    """
     pages = _read_pdf(data, name)
     if not pages:
         raise InputError(f"{name}: the PDF has no pages")
-    body = _drop_furniture(pages)
+    body, removed = _drop_furniture(pages)
     textless = [i + 1 for i, lines in enumerate(body) if not lines]
     if len(textless) == len(pages):
         raise InputError(f"{name}: the PDF's {len(pages)} page(s) have no text layer; OCR needed "
@@ -401,7 +460,7 @@ def pdf_to_text(data: bytes, *, name: str = "<bytes>") -> str:
     if pictured:
         warnings.warn(f"{name}: page(s) {', '.join(map(str, pictured))} of {len(pages)} are images "
                       "with no text layer; their text is missing (OCR needed)", stacklevel=2)
-    return "\n".join(_paragraphs([line for lines in body for line in lines]))
+    return "\n".join(_paragraphs([line for lines in body for line in lines])), removed
 
 
 def _read_pdf(data: bytes, name: str) -> list[_Page]:
@@ -481,8 +540,8 @@ def _glued(left: str, right: str) -> bool:
             or (left in _WORD and right in _WORD))
 
 
-def _drop_furniture(pages: list[_Page]) -> list[list[_Line]]:
-    """Body lines of each page, without running headers, footers and page numbers.
+def _drop_furniture(pages: list[_Page]) -> tuple[list[list[_Line]], tuple[Removal, ...]]:
+    """Body lines of each page, and a record of its running headers, footers and page numbers.
 
     A line is furniture when the same text (digits aside) sits at the same height among the
     first or last lines of at least half the pages (two at least), or when it is a page
@@ -494,16 +553,29 @@ def _drop_furniture(pages: list[_Page]) -> list[list[_Line]]:
         for line in set(lines):
             seen.setdefault(_furniture_key(line.text), []).append(line)
     needed = max(2, (len(pages) + 1) // 2)
-    furniture: set[_Line] = set()
+    furniture: dict[_Line, str] = {}
     for occurrences in seen.values():
         if len({line.page for line in occurrences}) < needed:
             continue
         middle = statistics.median(line.top for line in occurrences)
         same_place = [line for line in occurrences if abs(line.top - middle) <= line.size]
-        if len({line.page for line in same_place}) >= needed:
-            furniture.update(same_place)
-    furniture.update(line for lines in edges for line in lines if _is_page_number(line.text, len(pages)))
-    return [[line for line in page.lines if line not in furniture] for page in pages]
+        places = len({line.page for line in same_place})
+        if places >= needed:
+            furniture.update((line, f"running {{}} repeated on {places} of {len(pages)} pages")
+                             for line in same_place)
+    furniture.update((line, "page number") for lines in edges for line in lines
+                     if _is_page_number(line.text, len(pages)))
+    removed = []
+    for page in pages:
+        middle = len(page.lines) / 2
+        for i, line in enumerate(page.lines):
+            if line in furniture:
+                kind = "page_number" if furniture[line] == "page number" else \
+                    "page_header" if i < middle else "page_footer"
+                place = kind.split("_")[1]
+                removed.append(Removal("read", kind, line.text, 0,
+                                       f"page {line.page}: {furniture[line].format(place)}"))
+    return [[line for line in page.lines if line not in furniture] for page in pages], tuple(removed)
 
 
 def _is_page_number(text: str, pages: int) -> bool:
@@ -539,12 +611,29 @@ def _paragraphs(lines: list[_Line]) -> list[str]:
     def short(line: _Line, following: _Line) -> bool:
         return layouts[line.width][1] - line.x1 > following.lead + 0.25 * line.size
 
+    body_size = statistics.median(line.size for line in lines)
+
+    def centred(line: _Line) -> bool:
+        left, right = layouts[line.width]
+        return line.x0 - left >= line.size and abs((line.x0 - left) - (right - line.x1)) <= line.size
+
+    def title_wraps(a: _Line, b: _Line) -> bool:
+        """A title set large, or centred, that runs on from one line to the next."""
+        if _SENTENCE_END.search(a.text) or heading_level(b.text) is not None or a.page != b.page \
+                or abs(a.size - b.size) > 0.1 * a.size or not 0 < b.top - a.top <= 2.5 * a.size:
+            return False
+        left, right = layouts[a.width]
+        return a.size >= 1.15 * body_size or (
+            centred(a) and centred(b) and a.x1 - a.x0 >= 0.6 * (right - left))
+
     pairs = list(zip(lines, lines[1:]))
     ends = [b for a, b in pairs if _SENTENCE_END.search(a.text) and short(a, b)]
     # Paragraphs start indented when the lines after clear paragraph ends mostly are.
     indents = len(ends) >= 2 and sum(map(indented, ends)) >= 0.8 * len(ends)
 
     def breaks(a: _Line, b: _Line) -> bool:
+        if title_wraps(a, b):
+            return False
         if short(a, b) or heading_level(b.text) is not None or abs(a.size - b.size) > 0.1 * a.size:
             return True
         if indents:  # the layout shows where paragraphs start
@@ -556,9 +645,21 @@ def _paragraphs(lines: list[_Line]) -> list[str]:
         if breaks(a, b):
             paragraphs.append(b.text)
         else:
-            paragraphs[-1] += (" " if _is_word_char(paragraphs[-1][-1]) and _is_word_char(b.text[0])
-                               else "") + b.text
+            paragraphs[-1] += _glue(paragraphs[-1], b.text) + b.text
     return paragraphs
+
+
+def _glue(paragraph: str, line: str) -> str:
+    """What joins a wrapped line to its paragraph: a space between two English words,
+    nothing inside Chinese text or a web address (which wraps anywhere).
+
+    >>> _glue("Internet", "Plus"), _glue("全年办理", "案件"), _glue("见https://www.gov.cn/a1", "23.html")
+    (' ', '', '')
+    """
+    if not (_is_word_char(paragraph[-1]) and _is_word_char(line[0])):
+        return ""
+    token = paragraph[-300:].rsplit(None, 1)[-1].lower()
+    return "" if "://" in token or "www." in token else " "
 
 
 def _is_word_char(char: str) -> bool:

@@ -26,7 +26,7 @@ from typing import Any, Optional, Sequence
 from .clean import clean_page, reported_year
 from .dedup import dedup_page
 from .errors import InputError
-from .read import ReportSource, path_of, read_report
+from .read import ReportSource, path_of, read_with_removals
 from .segment import segment_text
 from .types import Report, Unit
 
@@ -40,13 +40,15 @@ def process(source: ReportSource, *, doc_id: Optional[str] = None, input: str = 
     read as a path when it looks like one (one line, a path separator or a report file
     ending, no sentence punctuation); ``input="content"`` or ``input="filename"`` says which
     it is. ``doc_id`` defaults to the file name without extension, or a short hash of the text.
-    Every record in ``Report.removed`` gives the line of ``Report.source_text`` it was
-    removed from, and the removed text exactly as it stands there.
+    Every record in ``Report.removed`` gives the removed text exactly as it stood and its
+    line: reading's records (stage ``"read"``: a page's scripts, navigation and hidden
+    elements, a PDF's page headers and numbers) come first, with the line of the file as
+    stored; the clean and dedup records follow, with the line of ``Report.source_text``.
     Raises :class:`~fazhi_nlp.errors.InputError` for empty, binary or undecodable input.
     """
     path = path_of(source, input)
     name = str(path) if path else "<text>"
-    raw = read_report(source, input=input)
+    raw, read_removed = read_with_removals(source, input=input)
     if not raw.strip():
         raise InputError(f"{name}: is empty (no text to process)")
     cleaned = clean_page(raw)
@@ -67,7 +69,7 @@ def process(source: ReportSource, *, doc_id: Optional[str] = None, input: str = 
         published=cleaned.published,
         signed=cleaned.signed,
         addressee=cleaned.addressee,
-        removed=tuple(sorted(cleaned.removed + repeats, key=lambda r: r.line)),
+        removed=read_removed + tuple(sorted(cleaned.removed + repeats, key=lambda r: r.line)),
         source=str(path) if path else None,
         source_text=raw,
     )

@@ -16,26 +16,31 @@ from __future__ import annotations
 
 import os
 import re
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Optional
 
 from .errors import InputError
 from .files import read_bytes
-from .types import ReportSource
+from .types import Removal, ReportSource
+from .webpage import encodable, html_to_text, page_text
+
+__all__ = ["INPUT_KINDS", "REPORT_SUFFIXES", "decode", "html_to_text", "looks_like_html",
+           "looks_like_path", "path_of", "read_report", "read_with_removals", "text_from_bytes"]
 
 #: File endings of the reports a folder scan picks up (content, not the ending, decides how a file is read).
 REPORT_SUFFIXES = (".txt", ".html", ".htm", ".shtml", ".xhtml", ".docx", ".pdf")
 _PATH_SUFFIXES = REPORT_SUFFIXES + (".text", ".md")
+# An HTML element name at the start of a page (after any comments, which the caller skips).
 _HTML_START = re.compile(
-    r"\A\s*(<\?xml[^>]*\?>\s*)?(<!--.*?-->\s*)*<(!doctype\s+html|html|head|body|div|p|meta|table|section|article)\b",
-    re.IGNORECASE | re.DOTALL)
+    r"<(?:!doctype\s+html|(?:html|head|body|meta|link|title|style|script|base|div|p|span|font|center|table|tr|td|"
+    r"th|tbody|ul|ol|li|dl|dt|dd|h[1-6]|section|article|main|header|footer|nav|aside|form|img|a|b|i|u|em|"
+    r"strong|br|hr|pre|blockquote|iframe|noscript|label|input|button|select|figure|small|sup|sub|o:p)"
+    r"(?=[\s/>]))", re.IGNORECASE)
+# A tag that closes or breaks a block, as pasted fragments carry them.
+_BLOCK_TAG = re.compile(r"</(?:p|div|td|tr|li|h[1-6]|table|span|font)\s*>|<br[\s/]*>", re.IGNORECASE)
+_BLANKS = re.compile(r"[\ufeff\s]*")
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f]")
 _NOT_IN_PATHS = re.compile(r"[<>\n，。：；！？、“”（）]")
-_BLOCK_TAGS = frozenset(
-    "address article aside blockquote br dd div dl dt figcaption figure footer form h1 h2 h3 h4 h5 h6 "
-    "header hr li main nav ol p pre section table tbody td th thead tr ul".split())
-_HIDDEN_TAGS = frozenset("script style noscript template head svg iframe object".split())
 
 
 def looks_like_path(text: str) -> bool:
@@ -96,30 +101,92 @@ def read_report(source: ReportSource, *, name: str | None = None, input: str = "
     (see :func:`path_of`). Raises :class:`~fazhi_nlp.errors.InputError` naming the file and
     what was tried when the input cannot be decoded.
     """
+    return read_with_removals(source, name=name, input=input)[0]
+
+
+def read_with_removals(source: ReportSource, *, name: str | None = None,
+                       input: str = "auto") -> tuple[str, tuple[Removal, ...]]:
+    """The text of a report (as :func:`read_report`) and a record of what reading left out.
+
+    The records (stage ``"read"``) are the elements an HTML page does not show (scripts,
+    styles, site navigation, hidden elements; ``line`` is the line of the HTML source) and
+    a PDF's running headers, footers and page numbers (``line`` 0, the page in ``reason``).
+
+    >>> text, removed = read_with_removals("<p>一、总体情况</p><nav>首页 | 政务公开</nav>")
+    >>> text, [(r.stage, r.kind, r.text, r.line) for r in removed]
+    ('一、总体情况', [('read', 'navigation', '首页 | 政务公开', 1)])
+    """
     path = path_of(source, input)
     if path is not None:
+        try:
+            os.fsencode(path)
+        except UnicodeEncodeError as exc:
+            shown = str(path).encode("utf-8", "backslashreplace").decode("utf-8")
+            raise InputError(f"{shown}: the file name holds a lone surrogate ({exc.object[exc.start]!a}), which "
+                             "no file name can; pass report text with input='content'") from None
         data = read_bytes(path, hint=" (to process text that looks like a file name, "
                                      "pass input='content')")
-        return text_from_bytes(data, name=name or str(path))
+        return _from_bytes(data, name or str(path))
     if isinstance(source, (bytes, bytearray, memoryview)):
-        return text_from_bytes(bytes(source), name=name or "<bytes>")
+        return _from_bytes(bytes(source), name or "<bytes>")
     if isinstance(source, str):
-        return html_to_text(source) if _HTML_START.match(source) else source
+        name = name or "<text>"
+        encodable(source, name)
+        return page_text(source, name=name) if looks_like_html(source) else (source, ())
     raise InputError(f"{name or '<input>'}: expected a path, bytes or str, got {type(source).__name__}")
 
 
 def text_from_bytes(data: bytes, *, name: str = "<bytes>") -> str:
     """Decode report bytes (plain text, HTML, .docx or PDF) into text."""
+    return _from_bytes(data, name)[0]
+
+
+def _from_bytes(data: bytes, name: str) -> tuple[str, tuple[Removal, ...]]:
     if data.startswith(b"%PDF-"):
-        from .office import pdf_to_text
-        return pdf_to_text(data, name=name)
+        from .office import pdf_with_removals
+        text, removed = pdf_with_removals(data, name=name)
+        encodable(text, name)  # a broken ToUnicode map can give half a UTF-16 pair
+        return text, removed
     if data.startswith(b"PK\x03\x04"):
         from .office import docx_to_text
-        return docx_to_text(data, name=name)
+        return docx_to_text(data, name=name), ()
     if data.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
         raise InputError(f"{name}: is an old binary Office file (.doc/.xls); save it as .docx and read that")
     text = decode(data, name=name)
-    return html_to_text(text) if _HTML_START.match(text) else text
+    return page_text(text, name=name) if looks_like_html(text) else (text, ())
+
+
+def looks_like_html(text: str) -> bool:
+    """True when report text is an HTML page or fragment rather than plain text.
+
+    HTML starts (after blanks, an XML declaration and any number of comments) with a
+    doctype or an HTML element, or has tags closing blocks (``</p>``, ``<br>``, ``</div>`` …)
+    on at least half of its first lines. The scan is linear in the text's length.
+
+    >>> looks_like_html("<h1>一、总体情况</h1>"), looks_like_html("<!-- x -->" * 40 + "<center>")
+    (True, True)
+    >>> looks_like_html("一、总体情况<br>\\n全年办结12件。</p>"), looks_like_html("PM2.5<35微克")
+    (True, False)
+    """
+    position = _BLANKS.match(text).end()
+    if text.startswith("<?xml", position):
+        end = text.find("?>", position)
+        position = len(text) if end < 0 else end + 2
+    comments = 0
+    while True:
+        position = _BLANKS.match(text, position).end()
+        if not text.startswith("<!--", position):
+            break
+        comments += 1
+        end = text.find("-->", position + 4)
+        if end < 0:
+            return True  # an unclosed comment: a browser shows nothing
+        position = end + 3
+    if _HTML_START.match(text, position) or (comments and position == len(text)):
+        return True
+    lines = [line for line in text[:65536].split("\n")[:200] if line.strip()]
+    tagged = sum(bool(_BLOCK_TAG.search(line)) for line in lines)
+    return tagged >= 2 and 2 * tagged >= len(lines)
 
 
 def decode(data: bytes, *, name: str = "<bytes>") -> str:
@@ -178,43 +245,3 @@ def _looks_binary(text: str) -> bool:
     if "\x00" in sample:
         return True
     return len(_CONTROL.findall(sample)) > max(2, len(sample) // 100)
-
-
-class _VisibleText(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self.hidden = 0
-
-    def handle_starttag(self, tag: str, attrs) -> None:
-        if tag in _HIDDEN_TAGS:
-            self.hidden += 1
-        elif tag in _BLOCK_TAGS:
-            self.parts.append("\n")
-
-    def handle_startendtag(self, tag: str, attrs) -> None:
-        if tag in _BLOCK_TAGS:
-            self.parts.append("\n")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in _HIDDEN_TAGS:
-            self.hidden = max(0, self.hidden - 1)
-        elif tag in _BLOCK_TAGS:
-            self.parts.append("\n")
-
-    def handle_data(self, data: str) -> None:
-        if not self.hidden:
-            self.parts.append(re.sub(r"[ \t\r\n]+", " ", data))
-
-
-def html_to_text(html: str) -> str:
-    """Visible text of an HTML page, one block element per line, scripts and styles dropped.
-
-    >>> html_to_text("<div>一、总体<b>情况</b></div><style>p{}</style><br>特此报告。")
-    '一、总体情况\\n特此报告。'
-    """
-    parser = _VisibleText()
-    parser.feed(html)
-    parser.close()
-    lines = (line.strip() for line in "".join(parser.parts).split("\n"))
-    return "\n".join(line for line in lines if line)

@@ -458,3 +458,223 @@ def test_missing_library_says_what_to_install(monkeypatch, module, reader, data)
         reader(data, name="report.bin")
     assert isinstance(caught.value, ImportError)
     assert str(caught.value).startswith("report.bin: ")
+
+
+# --- one report in four formats --------------------------------------------------------
+
+LINK = "一图读懂：https://www.zbyiyuan.gov.cn/art/2023/1/16/art_1229183645_59214385.html"
+SIGNATURE = ["沂源县科技局", "2023年1月16日"]
+SITE_MENU = ["首页", "走进沂源", "政务公开", "政务服务", "互动交流"]
+SITE_FOOTER = ["主办单位：沂源县人民政府办公室", "网站标识码：3703230001", "鲁ICP备05012345号"]
+
+
+def one_report() -> list[str]:
+    """Seed 004 as its agency would publish it: title, an infographic link, body, signature."""
+    title, *body = seed_paragraphs("004")
+    return [title, LINK, *body, *SIGNATURE]
+
+
+def as_html(lines: list[str]) -> str:
+    """The report on a county government site: banner, menu, breadcrumb trail, a hidden
+    QR-code box, scripts and a footer around it."""
+    title, link, *rest = lines
+    body, signature = rest[:-2], rest[-2:]
+    menu = "".join(f'<li><a href="/col/{i}">{item}</a></li>' for i, item in enumerate(SITE_MENU))
+    url = link.split("：", 1)[1]
+    return "\n".join([
+        '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">',
+        f"<title>{title}_沂源县人民政府</title>",
+        "<style>.nav li{float:left}</style><script>var _hmt = _hmt || [];</script>",
+        "</head><body>",
+        '<header class="banner"><div class="logo">沂源县人民政府门户网站</div>',
+        f'<nav class="menu"><ul>{menu}</ul></nav></header>',
+        '<nav class="crumb">当前位置：<a href="/">首页</a> &gt; <a href="/col/2">政务公开</a></nav>',
+        '<div class="article">', f"<h1>{title}</h1>",
+        f'<p>一图读懂：<a href="{url}">{url}</a></p>',
+        '<div class="TRS_Editor">',
+        *(f'<p style="text-indent:2em"><span>{p}</span></p>' for p in body),
+        *(f'<p style="text-align:right">{s}</p>' for s in signature),
+        "</div></div>",
+        '<div class="qr" style="display:none">微信扫一扫：分享至朋友圈</div>',
+        "<footer>" + "".join(f"<p>{item}</p>" for item in SITE_FOOTER) + "</footer>",
+        "<script>document.write('浏览次数：' + getHits());</script></body></html>"])
+
+
+def as_docx(lines: list[str], path: Path) -> Path:
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt
+
+    document = docx.Document()
+    title, *rest = lines
+    heading = document.add_paragraph()
+    heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = heading.add_run(title)
+    run.bold, run.font.size = True, Pt(22)
+    for text in rest:
+        paragraph = document.add_paragraph(text)
+        if text in SIGNATURE:
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    document.save(path)
+    return path
+
+
+def wrap_anywhere(text: str, width: float, first_indent: float, size: float) -> list[tuple[float, str]]:
+    """Break a line wherever it is full, inside a web address too, as Word and WPS do."""
+    lines, current, x = [], "", first_indent
+    for char in text:
+        w = pdfmetrics.stringWidth(char, FONT, size)
+        if current and x + w > width:
+            lines.append(current)
+            current, x = "", 0.0
+        current, x = current + char, x + w
+    return [(first_indent if i == 0 else 0.0, line) for i, line in enumerate(lines + [current])]
+
+
+def as_pdf(lines: list[str]) -> bytes:
+    """Set as a government document: a 22-point title centred over two lines, indented and
+    justified 14-point paragraphs, the signature flush right, a running header and page numbers."""
+    title, link, *rest = lines
+    size, left, right = 14, 72, A4[0] - 72
+    width = right - left
+    rows = [(None, 22, t, False) for _, t in wrap(title, width - 60, 0, 22)] + [None]
+    for paragraph in [link, *rest[:-2]]:
+        wrapped = (wrap_anywhere if paragraph == link else wrap)(paragraph, width, 2 * size, size)
+        rows += [(left + offset, size, t, i < len(wrapped) - 1) for i, (offset, t) in enumerate(wrapped)]
+    rows += [(right - 2 * size - pdfmetrics.stringWidth(t, FONT, size), size, t, False) for t in rest[-2:]]
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=A4)
+    page, y = 1, A4[1] - 100
+
+    def furniture() -> None:
+        canvas.setFont(FONT, 9)
+        canvas.drawCentredString(A4[0] / 2, A4[1] - 50, HEADER)
+        canvas.drawCentredString(A4[0] / 2, 40, f"- {page} -")
+
+    for row in rows:
+        if row is None:
+            y -= 1.6 * size
+            continue
+        x, row_size, text, stretch = row
+        if y < 80:
+            furniture()
+            canvas.showPage()
+            page, y = page + 1, A4[1] - 100
+        x = (A4[0] - pdfmetrics.stringWidth(text, FONT, row_size)) / 2 if x is None else x
+        line = canvas.beginText(x, y)
+        line.setFont(FONT, row_size)
+        if stretch and len(text) > 1:
+            line.setCharSpace((right - x - pdfmetrics.stringWidth(text, FONT, row_size)) / (len(text) - 1))
+        line.textOut(text)
+        canvas.drawText(line)
+        y -= 1.6 * row_size
+    furniture()
+    canvas.save()
+    return buffer.getvalue()
+
+
+@pytest.fixture(scope="module")
+def four_formats(tmp_path_factory) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("four_formats")
+    lines = one_report()
+    (folder / "report.txt").write_text("\n".join(lines), encoding="utf-8")
+    (folder / "report.html").write_text(as_html(lines), encoding="utf-8")
+    as_docx(lines, folder / "report.docx")
+    (folder / "report.pdf").write_bytes(as_pdf(lines))
+    return {suffix: folder / f"report.{suffix}" for suffix in ("txt", "html", "docx", "pdf")}
+
+
+def test_one_report_gives_the_same_units_and_metadata_in_every_format(four_formats):
+    reports = {suffix: process(path) for suffix, path in four_formats.items()}
+    plain = reports["txt"]
+    assert plain.title == "沂源县科技局2022年度法治政府建设工作报告" and plain.agency == "沂源县科技局"
+    assert plain.signed == "2023-01-16" and len(plain.units) > 30
+    assert not any("一图读懂" in u.text or "http" in u.text for u in plain.units)
+    for suffix, report in reports.items():
+        assert [u.text for u in report.units] == [u.text for u in plain.units], suffix
+        assert (report.title, report.agency, report.year, report.signed) == \
+            (plain.title, plain.agency, plain.year, plain.signed), suffix
+
+
+def test_pdf_of_a_report_has_the_lines_of_its_text(four_formats):
+    # The title set in 22 points over two lines and the web address broken inside a number
+    # come back as the single lines they are in the text.
+    import pdfplumber
+
+    with pdfplumber.open(four_formats["pdf"]) as pdf:
+        first_page = pdf.pages[0].extract_text().split("\n")
+    assert first_page[1] + first_page[2] == one_report()[0]  # the title really is on two lines
+    assert not any(line.endswith(".html") for line in first_page[3:4])  # and so is the address
+    assert read_report(four_formats["pdf"]).split("\n") == one_report()
+
+
+def test_html_navigation_scripts_and_hidden_boxes_are_recorded_not_read(four_formats):
+    report = process(four_formats["html"])
+    read = [r for r in report.removed if r.stage == "read"]
+    assert {r.kind for r in read} == {"title", "style", "script", "header", "navigation", "hidden", "footer"}
+    source = four_formats["html"].read_text(encoding="utf-8").split("\n")
+    for removal in read:  # each record points at the line of the page its element starts on
+        assert removal.text.split("\n")[0].strip()[:4] in re.sub(r"<[^>]+>", "", source[removal.line - 1])
+    dropped = " ".join(r.text for r in read)
+    furniture = ("沂源县人民政府门户网站", *SITE_MENU, "当前位置：首页 > 政务公开", "微信扫一扫：分享至朋友圈",
+                 *SITE_FOOTER, "getHits")
+    assert all(item in dropped for item in furniture)
+    assert not set(report.source_text.split("\n")) & set(furniture)
+    assert "getHits" not in report.source_text and "当前位置" not in report.source_text
+
+
+def test_pdf_page_headers_and_numbers_are_recorded_with_their_page(four_formats):
+    report = process(four_formats["pdf"])
+    read = [r for r in report.removed if r.stage == "read"]
+    pages = len({r.reason.split(":")[0] for r in read})
+    assert pages >= 3
+    assert [(r.kind, r.text, r.line) for r in read if r.reason.startswith("page 2:")] == [
+        ("page_header", HEADER, 0), ("page_number", "- 2 -", 0)]
+    assert all(r.kind in ("page_header", "page_number") for r in read)
+
+
+# --- compressed inputs that inflate without end ------------------------------------------
+
+def inflating_docx(path: Path, megabytes: int) -> Path:
+    """A real Word document plus a picture part of ``megabytes`` MB of zeros (deflated to ~1 KB a MB)."""
+    build_docx(seed_paragraphs("004")[:3], path)
+    with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        with archive.open("word/media/image1.emf", "w") as part:
+            for _ in range(megabytes):
+                part.write(bytes(1 << 20))
+    return path
+
+
+def test_docx_that_inflates_to_hundreds_of_megabytes_is_refused(tmp_path):
+    path = inflating_docx(tmp_path / "bomb.docx", 300)
+    assert path.stat().st_size < 1_000_000
+    with pytest.raises(InputError) as caught:
+        read_report(path)
+    message = str(caught.value)
+    assert message.startswith(f"{path}: the .docx (0.3 MB) declares that its parts inflate to 301 MB")
+    assert "the limit is 200 MB, and 100 times the file's size" in message
+
+
+def test_docx_whose_text_part_lies_about_its_size_is_refused_as_damaged(tmp_path):
+    # The zip's directory says word/document.xml holds 1,000 bytes; it inflates to 50 MB.
+    # Nothing inflates past the declared size: the part fails its checksum instead.
+    path = tmp_path / "liar.docx"
+    build_docx(seed_paragraphs("004")[:3], tmp_path / "honest.docx")
+    with zipfile.ZipFile(tmp_path / "honest.docx") as honest, \
+            zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as liar:
+        for item in honest.infolist():
+            if item.filename != "word/document.xml":
+                liar.writestr(item, honest.read(item))
+        with liar.open("word/document.xml", "w") as part:
+            part.write(honest.read("word/document.xml"))
+            for _ in range(50):
+                part.write(b" " * (1 << 20))
+    data = bytearray(path.read_bytes())
+    for signature, name_at, size_at in ((b"PK\x01\x02", 46, 24), (b"PK\x03\x04", 30, 22)):
+        at = data.find(signature)
+        while not data[at + name_at:].startswith(b"word/document.xml"):
+            at = data.find(signature, at + 1)
+        data[at + size_at:at + size_at + 4] = (1000).to_bytes(4, "little")
+    path.write_bytes(bytes(data))
+    assert zipfile.ZipFile(path).getinfo("word/document.xml").file_size == 1000
+    with pytest.raises(InputError, match=r"liar\.docx: is a damaged Word document .*CRC"):
+        read_report(path)

@@ -17,13 +17,13 @@ PACKAGE = Path(__file__).resolve().parents[1] / "fazhi_nlp"
 #: shapes of page furniture for clean alone: dedup and segment may not import it).
 FLOORS = {
     "ground": ("types", "errors", "patterns", "files", "tokenize", "examples"),
-    "edge": ("office", "read"),
+    "edge": ("office", "read", "webpage"),
     "stages": ("clean", "furniture", "dedup", "segment"),
     "model": ("labels", "classifier", "persist"),
     "entry": ("pipeline",),
     "uses": ("evaluation", "training", "corpus", "profiles", "labelling", "plot", "cli"),
 }
-SAME_FLOOR = {("files", "errors"), ("read", "office"), ("clean", "furniture"), ("persist", "classifier"), ("training", "evaluation"),
+SAME_FLOOR = {("files", "errors"), ("read", "office"), ("read", "webpage"), ("clean", "furniture"), ("persist", "classifier"), ("training", "evaluation"),
               ("profiles", "corpus"), ("labelling", "corpus"), ("plot", "profiles"),
               ("cli", "corpus"), ("cli", "profiles"), ("cli", "labelling"), ("cli", "plot"),
               ("cli", "evaluation"), ("cli", "training")}
