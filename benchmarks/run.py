@@ -400,10 +400,15 @@ def import_seconds(repeats: int) -> dict:
 
 def _model_dir(tmp: Path) -> tuple[str, str]:
     """The shipped default model, or (until it ships) one trained here from the shipped labels."""
-    from fazhi_nlp.persist import CARD_FILE, MODEL_FILE, default_model_dir
+    from fazhi_nlp.errors import ModelError
+    from fazhi_nlp.persist import default_model_dir, model_file
 
     shipped = default_model_dir()
-    if (shipped / MODEL_FILE).is_file() and (shipped / CARD_FILE).is_file():
+    try:
+        shipped_file = model_file(shipped)
+    except ModelError:
+        shipped_file = None
+    if shipped_file is not None and shipped_file.is_file():
         return str(shipped), "shipped default model"
     path = tmp / "model"
     run_worker("save-model", path=str(path))

@@ -36,7 +36,7 @@ import re
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Iterable, Mapping, Optional, Union
+from typing import Any, Iterable, Mapping, Optional, Union
 
 from .errors import InputError
 from .patterns import bigrams, paragraph_key, similarity
@@ -155,26 +155,47 @@ def _root(source: dict[int, int], p: int) -> int:
     return p
 
 
-ReportTexts = Union[Mapping[str, str], Iterable[tuple[str, str]]]
+#: Reports to compare: id → text (or → a Report), or (id, text-or-Report) pairs.
+ReportTexts = Union[Mapping[str, Any], Iterable[tuple[str, Any]]]
+
+
+def _described(doc_id: str, value: Any) -> tuple[str, Optional[int], Optional[str]]:
+    """(text, year, agency) of one report given as its text or as a Report."""
+    text = value if isinstance(value, str) else getattr(value, "text", None)
+    if not isinstance(text, str):
+        raise InputError(f"report {doc_id!r}: expected its text (str) or a Report, got "
+                         f"{type(value).__name__}")
+    year = getattr(value, "year", None)
+    agency = getattr(value, "agency", None)
+    agency = paragraph_key(agency) if isinstance(agency, str) else None
+    return text, year if isinstance(year, int) else None, agency or None
 
 
 def find_duplicate_reports(reports: ReportTexts, threshold: float = 0.8,
                            num_perm: int = 128) -> list[list[str]]:
     """Groups of report ids whose texts are near-duplicates (estimated Jaccard ≥ ``threshold``).
 
-    ``reports`` maps id → text (or is an iterable of ``(id, text)`` pairs). Texts are
-    compared as sets of character 5-grams, ignoring punctuation and spaces, through
-    MinHash-LSH, so no pair is compared directly. Each group is sorted by first appearance.
+    ``reports`` maps id → text, or id → :class:`~fazhi_nlp.types.Report` (anything with
+    ``text``, ``year`` and ``agency``), or is an iterable of such ``(id, value)`` pairs. Texts
+    are compared as sets of character 5-grams, ignoring punctuation and spaces, through
+    MinHash-LSH, so no pair is compared directly. Reports whose years, or whose agencies, are
+    both known and differ are never grouped: an agency's report of the next year repeats much
+    of this year's and is no repost. Each group is sorted by first appearance.
 
     >>> body = "全面推行行政执法公示制度、执法全过程记录制度和重大执法决定法制审核制度。" * 3
     >>> find_duplicate_reports({"a": body, "b": "转载：" + body, "c": "全年办理信访件四件。"})
     [['a', 'b']]
+    >>> from types import SimpleNamespace as R
+    >>> find_duplicate_reports({"2021": R(text=body, year=2021, agency="某局"),
+    ...                         "2022": R(text=body, year=2022, agency="某局")})
+    []
     """
     from datasketch import MinHash, MinHashLSH
 
     items = list(reports.items()) if isinstance(reports, Mapping) else list(reports)
     lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
     parent: dict[str, str] = {}
+    known: dict[str, tuple[Optional[int], Optional[str]]] = {}  # per group root: year, agency
 
     def root(x: str) -> str:
         while parent[x] != x:
@@ -182,16 +203,26 @@ def find_duplicate_reports(reports: ReportTexts, threshold: float = 0.8,
             x = parent[x]
         return x
 
-    for doc_id, text in items:
+    def join(a: str, b: str) -> None:
+        (ya, aa), (yb, ab) = known[a], known[b]
+        if (ya is None or yb is None or ya == yb) and (aa is None or ab is None or aa == ab):
+            parent[a] = b
+            known[b] = (yb if yb is not None else ya, ab or aa)
+
+    for doc_id, value in items:
         if doc_id in parent:
             raise InputError(f"report id {doc_id!r} appears twice; ids must be unique")
+        text, year, agency = _described(doc_id, value)
         key = paragraph_key(text)
-        shingles = {key[i:i + 5].encode("utf-8") for i in range(max(1, len(key) - 4))}
+        shingles = {key[i:i + 5].encode("utf-8", "surrogatepass") for i in range(max(1, len(key) - 4))}
         signature = MinHash(num_perm=num_perm, seed=1)
         signature.update_batch(list(shingles))
         parent[doc_id] = doc_id
+        known[doc_id] = (year, agency)
         for other in lsh.query(signature):
-            parent[root(other)] = root(doc_id)
+            a, b = root(other), root(doc_id)
+            if a != b:
+                join(a, b)
         lsh.insert(doc_id, signature)
 
     groups: dict[str, list[str]] = defaultdict(list)

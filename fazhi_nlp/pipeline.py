@@ -26,6 +26,7 @@ from typing import Any, Optional, Sequence
 from .clean import clean_page, reported_year
 from .dedup import dedup_page
 from .errors import InputError
+from .files import check_encodable
 from .read import ReportSource, path_of, read_report
 from .segment import segment_text
 from .types import Report, Unit
@@ -42,11 +43,13 @@ def process(source: ReportSource, *, doc_id: Optional[str] = None, input: str = 
     it is. ``doc_id`` defaults to the file name without extension, or a short hash of the text.
     Every record in ``Report.removed`` gives the line of ``Report.source_text`` it was
     removed from, and the removed text exactly as it stands there.
-    Raises :class:`~fazhi_nlp.errors.InputError` for empty, binary or undecodable input.
+    Raises :class:`~fazhi_nlp.errors.InputError` for empty, binary or undecodable input,
+    and for text holding a lone surrogate (not valid Unicode).
     """
     path = path_of(source, input)
     name = str(path) if path else "<text>"
     raw = read_report(source, input=input)
+    check_encodable(raw, name)
     if not raw.strip():
         raise InputError(f"{name}: is empty (no text to process)")
     cleaned = clean_page(raw)

@@ -40,7 +40,7 @@ from fazhi_nlp.dedup import dedup_page
 from fazhi_nlp.segment import segment_text
 from fazhi_nlp.clean import normalise
 from fazhi_nlp.labels import LABEL_NAMES
-from fazhi_nlp.persist import CARD_FILE, MODEL_FILE
+from fazhi_nlp.persist import CARD_FILE, model_file
 from fazhi_nlp.types import KINDS, SECTIONS
 
 BAD = Path(__file__).resolve().parent / "fixtures" / "bad_input"
@@ -378,8 +378,8 @@ def test_saved_model_loads_and_predicts_the_same(tiny_models):
 
 def test_garbage_model_file_is_refused_naming_it(tiny_models, tmp_path):
     path = _copy(tiny_models, "a", tmp_path)
-    (path / MODEL_FILE).write_bytes(b"\x00garbage" * 100)
-    with pytest.raises(ModelError, match=re.escape(str(path / MODEL_FILE))):
+    model_file(path).write_bytes(b"\x00garbage" * 100)
+    with pytest.raises(ModelError, match=re.escape(str(model_file(path)))):
         load_model(path)
 
 
@@ -387,19 +387,19 @@ def test_truncated_model_file_with_a_matching_hash_is_refused_naming_it(tiny_mod
     import hashlib
 
     path = _copy(tiny_models, "a", tmp_path)
-    data = (path / MODEL_FILE).read_bytes()
-    (path / MODEL_FILE).write_bytes(data[: len(data) // 2])
+    data = model_file(path).read_bytes()
+    model_file(path).write_bytes(data[: len(data) // 2])
     card = json.loads((path / CARD_FILE).read_text("utf-8"))
     card["model_sha256"] = hashlib.sha256(data[: len(data) // 2]).hexdigest()
     (path / CARD_FILE).write_text(json.dumps(card), "utf-8")
-    with pytest.raises(ModelError, match=re.escape(str(path / MODEL_FILE))):
+    with pytest.raises(ModelError, match=re.escape(str(model_file(path)))):
         load_model(path)
 
 
 def test_card_whose_hash_does_not_match_the_model_is_refused(tiny_models, tmp_path):
     path = _copy(tiny_models, "a", tmp_path)
-    shutil.copyfile(tiny_models / "b" / MODEL_FILE, path / MODEL_FILE)
-    with pytest.raises(ModelError, match=re.escape(str(path / MODEL_FILE)) + ".*card does not match model"):
+    shutil.copyfile(model_file(tiny_models / "b"), model_file(path))
+    with pytest.raises(ModelError, match=re.escape(str(model_file(path))) + ".*card does not match model"):
         load_model(path)
 
 

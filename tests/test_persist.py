@@ -21,7 +21,7 @@ from fazhi_nlp.training import rebuild_default_model
 from fazhi_nlp.errors import ModelError
 from fazhi_nlp.labels import shipped_labels
 from fazhi_nlp.persist import (CARD_FILE, CARD_FORMAT, MODEL_FILE, ModelVersionWarning,
-                               cached_model, default_model_dir, load_model)
+                               cached_model, default_model_dir, load_model, model_file)
 
 SAMPLE = [
     {"text": "严格落实重大行政决策程序，聘请法律顾问参与合法性审查。", "heading": "（三）健全依法决策机制"},
@@ -63,8 +63,8 @@ def rewrite_card(path, **changes):
 
 
 def replace_model_file(path, data: bytes):
-    """Put other bytes in model.skops and make the card's hash agree, as an attacker would."""
-    (path / MODEL_FILE).write_bytes(data)
+    """Put other bytes in the model file and make the card's hash agree, as an attacker would."""
+    model_file(path).write_bytes(data)
     rewrite_card(path, model_sha256=hashlib.sha256(data).hexdigest())
 
 
@@ -91,7 +91,7 @@ def test_card_records_what_the_model_is(model, saved, labels):
     assert data["params"] == DEFAULT_PARAMS
     assert data["versions"]["scikit-learn"] == sklearn.__version__
     assert set(data["versions"]) >= {"fazhi_nlp", "jieba", "numpy", "skops"}
-    assert data["model_sha256"] == hashlib.sha256((saved / MODEL_FILE).read_bytes()).hexdigest()
+    assert data["model_sha256"] == hashlib.sha256(model_file(saved).read_bytes()).hexdigest()
     training = data["training_data"]
     assert training["n"] == len(labels)
     assert sum(training["per_label"].values()) == len(labels)
@@ -103,15 +103,17 @@ def test_card_records_what_the_model_is(model, saved, labels):
 
 def test_saving_again_replaces_the_model_whole(model, saved, labels):
     other = Classifier(features="word", model="sgd").fit(labels.frame, labels.frame["label"])
+    first = model_file(saved)
     save_model(other, saved)
-    assert sorted(p.name for p in saved.iterdir()) == [CARD_FILE, MODEL_FILE]
+    assert sorted(p.name for p in saved.iterdir()) == [CARD_FILE, model_file(saved).name]
+    assert model_file(saved) != first and not first.exists()
     assert load_model(saved).get_params()["features"] == "word"
     assert card(saved)["cv"] is None and load_model(saved).threshold_ is None
     assert [p.name for p in saved.parent.iterdir()] == ["m"]  # no temporary directories left
 
 
 def test_a_failed_save_leaves_the_old_model(model, saved, monkeypatch):
-    before = (saved / MODEL_FILE).read_bytes(), (saved / CARD_FILE).read_bytes()
+    before = model_file(saved).read_bytes(), (saved / CARD_FILE).read_bytes()
 
     def crash(*args, **kwargs):
         raise OSError("disk full")
@@ -119,7 +121,7 @@ def test_a_failed_save_leaves_the_old_model(model, saved, monkeypatch):
     monkeypatch.setattr(skops.io, "dumps", crash)
     with pytest.raises(OSError, match="disk full"):
         save_model(model, saved)
-    assert ((saved / MODEL_FILE).read_bytes(), (saved / CARD_FILE).read_bytes()) == before
+    assert (model_file(saved).read_bytes(), (saved / CARD_FILE).read_bytes()) == before
     assert [p.name for p in saved.parent.iterdir()] == ["m"]
     monkeypatch.undo()
     load_model(saved)
@@ -141,28 +143,28 @@ def test_integer_labels_survive_a_round_trip(tmp_path):
 
 
 def test_load_accepts_the_model_file_or_card_path(saved):
-    by_file, by_card = load_model(saved / MODEL_FILE), load_model(saved / CARD_FILE)
+    by_file, by_card = load_model(model_file(saved)), load_model(saved / CARD_FILE)
     assert by_file.classes_.tolist() == by_card.classes_.tolist()
 
 
 def test_edited_model_file_does_not_match_card(saved):
-    data = (saved / MODEL_FILE).read_bytes()
-    (saved / MODEL_FILE).write_bytes(data[:-100])  # truncated
+    data = model_file(saved).read_bytes()
+    model_file(saved).write_bytes(data[:-100])  # truncated
     with pytest.raises(ModelError, match="card does not match model"):
         load_model(saved)
 
 
 def test_corrupt_model_file_is_refused_naming_the_file(saved):
-    data = bytearray((saved / MODEL_FILE).read_bytes())
+    data = bytearray(model_file(saved).read_bytes())
     data[len(data) // 2: len(data) // 2 + 64] = b"\x00" * 64
     replace_model_file(saved, bytes(data[: len(data) - 1000]))
-    with pytest.raises(ModelError, match=r"m/model\.skops"):
+    with pytest.raises(ModelError, match=r"m/model-[0-9a-f]{16}\.skops"):
         load_model(saved)
 
 
 def test_a_pickle_is_refused(saved):
     replace_model_file(saved, pickle.dumps({"pipeline": "anything"}))
-    with pytest.raises(ModelError, match=r"model\.skops is not a readable skops model file"):
+    with pytest.raises(ModelError, match=r"m/model-[0-9a-f]{16}\.skops is not a readable skops model file"):
         load_model(saved)
 
 
@@ -170,7 +172,7 @@ def test_untrusted_custom_type_is_refused(saved):
     replace_model_file(saved, skops.io.dumps({"format": CARD_FORMAT, "pipeline": Gadget(),
                                               "terms": {}}))
     with pytest.raises(ModelError,
-                       match=r"refusing to load untrusted type .*Gadget from .*model\.skops"):
+                       match=r"refusing to load untrusted type .*Gadget from .*model-[0-9a-f]{16}\.skops"):
         load_model(saved)
 
 
@@ -229,16 +231,16 @@ def test_the_bytes_whose_hash_was_checked_are_the_bytes_loaded(model, saved, lab
     """A file swapped after the hash check (here: by get_untrusted_types) is not what loads."""
     other = Classifier(model="sgd", C=0.01).fit(labels.frame, labels.frame["label"])
     save_model(other, saved.parent / "other")
-    swapped = (saved.parent / "other" / MODEL_FILE).read_bytes()
+    swapped = model_file(saved.parent / "other").read_bytes()
     real = skops.io.get_untrusted_types
 
     def swap_then_check(**kwargs):
-        (saved / MODEL_FILE).write_bytes(swapped)
+        model_file(saved).write_bytes(swapped)
         return real(**kwargs)
 
     monkeypatch.setattr(skops.io, "get_untrusted_types", swap_then_check)
     loaded = load_model(saved)
-    assert (saved / MODEL_FILE).read_bytes() == swapped  # the swap happened during the load
+    assert model_file(saved).read_bytes() == swapped  # the swap happened during the load
     np.testing.assert_array_equal(loaded.predict_proba(SAMPLE), model.predict_proba(SAMPLE))
 
 
