@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import errno
+import os
 import importlib.util
 import sys
 from collections import Counter
@@ -573,17 +574,42 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     except SystemExit as exc:  # --help, or a usage mistake already reported on stderr
         return int(exc.code or 0)
     try:
-        return args.run(args)
+        code = args.run(args)
     except FazhiError as exc:
         print(f"fazhi-nlp: error: {exc}", file=sys.stderr)
         return 2
-    except OSError as exc:  # outputs are written through files.py (errors name them); this is a rest
-        where = f"{exc.filename}: " if exc.filename else "writing the output: " \
-            if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EPIPE, errno.EROFS) else ""
+    except OSError as exc:  # files are written through files.py, whose errors name them
+        if exc.filename is None and exc.errno in _STDOUT_ERRORS:
+            return _stdout_failed(exc)
+        where = f"{exc.filename}: " if exc.filename else ""
         print(f"fazhi-nlp: error: {where}{exc.strerror or exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
+    try:  # a full disk or a closed pipe behind stdout shows here, not when Python exits
+        sys.stdout.flush()
+    except OSError as exc:
+        return _stdout_failed(exc)
+    return code
+
+
+#: What writing to a full disk or a closed pipe raises.
+_STDOUT_ERRORS = {errno.ENOSPC, errno.EPIPE, errno.EIO, getattr(errno, "EDQUOT", errno.ENOSPC)}
+
+
+def _stdout_failed(exc: OSError) -> int:
+    """Say that standard output cannot be written (a closed pipe, as after ``| head``, is no
+    error: exit quietly with 141, as a shell would); drop what is left in its buffer, so that
+    Python does not fail again when it exits. Returns the exit code."""
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
+    if exc.errno == errno.EPIPE:
+        return 141
+    print(f"fazhi-nlp: error: standard output: cannot be written ({exc.strerror or exc})",
+          file=sys.stderr)
+    return 2
 
 
 if __name__ == "__main__":

@@ -342,3 +342,103 @@ def test_cached_model_sees_a_changed_card(tmp_path):
     stat = (tmp_path / "m" / CARD_FILE).stat()
     os.utime(tmp_path / "m" / CARD_FILE, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))
     assert cached_model(tmp_path / "m").threshold_ == 0.4 and first.threshold_ is None
+
+
+# --- a save killed at any moment ---------------------------------------------------------
+
+def _killed_save(clf, path, step: int) -> bool:
+    """Save ``clf`` to ``path`` in a forked process that dies (os._exit, no clean-up) just
+    before its ``step``-th file-system change; True when the save finished first."""
+    pid = os.fork()
+    if pid == 0:  # the child: count the changes and die at the chosen one
+        try:
+            count = [0]
+
+            def dying(function):
+                def wrapper(*args, **kwargs):
+                    count[0] += 1
+                    if count[0] == step:
+                        os._exit(9)
+                    return function(*args, **kwargs)
+                return wrapper
+
+            for name in ("replace", "rename", "unlink", "mkdir", "rmdir", "write", "open"):
+                setattr(os, name, dying(getattr(os, name)))
+            shutil.rmtree = dying(shutil.rmtree)
+            save_model(clf, path)
+        finally:
+            os._exit(0)
+    _, status = os.waitpid(pid, 0)
+    return os.waitstatus_to_exitcode(status) == 0
+
+
+def test_a_save_killed_at_any_moment_leaves_the_old_or_the_new_model(model, tmp_path):
+    other = Classifier().fit(TINY, TINY_LABELS)
+    old_labels, new_labels = list(model.classes_), list(other.classes_)
+    for target in ("fresh", "existing"):
+        path = tmp_path / target
+        step = 0
+        while True:
+            step += 1
+            if target == "existing":
+                shutil.rmtree(path, ignore_errors=True)
+                save_model(model, path)
+            finished = _killed_save(other, path, step)
+            if target == "fresh" and not path.exists():
+                assert not finished  # killed before the new folder was renamed into place
+            else:
+                loaded = load_model(path)
+                assert list(loaded.classes_) in (old_labels, new_labels)
+                if finished:
+                    assert list(loaded.classes_) == new_labels
+            if finished:
+                break
+            save_model(other, path)  # the next save removes what the killed one left
+            assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+            assert sorted(p.name for p in path.iterdir()) == [CARD_FILE, model_file(path).name]
+            shutil.rmtree(path)
+        assert step > 3  # the save was killed at several moments before it could finish
+
+
+def test_leftovers_of_killed_saves_are_removed_by_the_next_save(model, tmp_path):
+    path = tmp_path / "m"
+    save_model(model, path)
+    (path / ".model-0123456789abcdef.0123456789ab.tmp").write_bytes(b"half a model")
+    (path / ".card.0123456789ab.tmp").write_bytes(b"{")
+    (path / "model-0123456789abcdef.skops").write_bytes(b"a model file no card names")
+    for stale in (".m.4194304-0123abcd.tmp", ".m.k2j4_x9q.tmp", ".m.0123abcd.old"):
+        (tmp_path / stale).mkdir()
+        (tmp_path / stale / CARD_FILE).write_text("{}")
+    running = tmp_path / f".m.{os.getppid()}-0123abcd.tmp"  # a save still running elsewhere
+    running.mkdir()
+    (tmp_path / "notes.tmp").mkdir()  # not ours
+    save_model(model, path)
+    assert sorted(p.name for p in path.iterdir()) == [CARD_FILE, model_file(path).name]
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["m", running.name, "notes.tmp"])
+
+
+def test_a_model_saved_by_an_earlier_version_loads_and_is_replaced_whole(model, tmp_path):
+    old = tmp_path / "old"
+    shutil.copytree(default_model_dir(), old)  # model.skops + a card that names it
+    assert model_file(old).name == MODEL_FILE
+    data = card(old)
+    del data["model_file"]  # cards of the first versions did not name the file
+    (old / CARD_FILE).write_text(json.dumps(data), "utf-8")
+    assert load_model(old).predict(SAMPLE[1:2])[0] == "publicity"
+    assert load_model(old / MODEL_FILE).classes_.tolist() == model.classes_.tolist()
+    save_model(Classifier().fit(TINY, TINY_LABELS), old)
+    assert sorted(p.name for p in old.iterdir()) == [CARD_FILE, model_file(old).name]
+    assert MODEL_FILE not in os.listdir(old) and load_model(old).classes_.tolist() == sorted(TINY_LABELS)
+
+
+@pytest.mark.parametrize("name", ["../model.skops", "/etc/passwd", "model-xyz.skops", "card.json"])
+def test_a_card_naming_another_file_is_refused(saved, name):
+    rewrite_card(saved, model_file=name)
+    with pytest.raises(ModelError, match=r"m/card\.json: 'model_file' is .*expected 'model.skops'"):
+        load_model(saved)
+
+
+def test_a_deeply_nested_card_is_refused_naming_it(saved):
+    (saved / CARD_FILE).write_text('{"format": ' + "[" * 100_000 + "]" * 100_000 + "}", "utf-8")
+    with pytest.raises(ModelError, match=r"m/card\.json is not a model card \(JSON nested too deeply"):
+        load_model(saved)
