@@ -424,3 +424,22 @@ def test_corpus_of_bad_files_reports_each_and_classifies_the_rest(tiny_models):
     for doc_id, n_units in zip(result.reports["doc_id"], result.reports["n_units"]):
         assert (result.units["doc_id"] == doc_id).sum() == n_units > 0
     assert set(result.units["label"]) <= set(LABEL_NAMES)
+
+
+# --------------------------------------------------------------------------- text that is not text
+
+
+def test_a_lone_surrogate_is_an_input_error_naming_line_and_column():
+    with pytest.raises(InputError, match=r"<text>, line 2, column 7: lone surrogate U\+DC80"):
+        process("一、总体情况\n全年办理案件\udc80十二件。")
+
+
+def test_a_named_pipe_is_refused_without_waiting_for_a_writer(tmp_path):
+    import os
+
+    os.mkfifo(tmp_path / "report.txt")
+    with pytest.raises(InputError, match=re.escape(f"{tmp_path / 'report.txt'}: is a named pipe (FIFO)")):
+        process(tmp_path / "report.txt")
+    with pytest.raises(InputError, match="broken symbolic link"):
+        os.symlink(tmp_path / "gone.txt", tmp_path / "link.txt")
+        read_report(tmp_path / "link.txt")
