@@ -65,7 +65,7 @@ def _input_files(args: argparse.Namespace) -> list:
             files += find_reports(name)
     model = getattr(args, "model", None)
     if model:
-        files += [model, Path(model, "model.skops"), Path(model, "card.json")]
+        files += [model, *(Path(model).iterdir() if Path(model).is_dir() else ())]
     return files
 
 

@@ -129,10 +129,12 @@ def _none_found(names: list) -> InputError:
 def find_reports(inputs: Union[str, os.PathLike, Iterable[Union[str, os.PathLike]]]) -> list[Path]:
     """The report files named by ``inputs``; folders are searched recursively (sorted).
 
-    A folder contributes its files ending in :data:`fazhi_nlp.read.REPORT_SUFFIXES`
-    (``.txt .html .shtml .docx .pdf``, ...); a file named directly is taken whatever its
-    ending. Raises :class:`~fazhi_nlp.errors.InputError` for a path that does not exist, or
-    when no report is found at all.
+    A folder contributes its entries ending in :data:`fazhi_nlp.read.REPORT_SUFFIXES`
+    (``.txt .html .shtml .docx .pdf``, ...), readable or not: a broken link or a named pipe
+    is listed, and reading it gives an error naming it; so is a subfolder that cannot be
+    listed. Nothing is skipped silently. A file named directly is taken whatever its ending.
+    Raises :class:`~fazhi_nlp.errors.InputError` for a path that does not exist, or when no
+    report is found at all.
 
     Examples
     --------
