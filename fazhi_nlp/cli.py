@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import argparse
 import errno
-import os
 import importlib.util
+import os
 import sys
 from collections import Counter
 from pathlib import Path
@@ -123,14 +123,14 @@ def _write_table(frame: Any, path: str, index: bool = False) -> None:
     _check_output(path)
     target = Path(path)
     if target.suffix.lower() == ".csv":
-        write_atomic(target, frame.to_csv(index=index).encode("utf-8-sig", "surrogatepass"))
+        write_atomic(target, frame.to_csv(index=index).encode("utf-8-sig"))
         return
     import json
 
     frame = frame.reset_index() if index else frame
     records = frame.astype(object).where(frame.notna(), None).to_dict("records")
     write_atomic(target, "".join(json.dumps(record, ensure_ascii=False, default=_plain) + "\n"
-                                 for record in records).encode("utf-8", "surrogatepass"))
+                                 for record in records).encode("utf-8"))
 
 
 def _plain(value: Any) -> Any:

@@ -86,9 +86,9 @@ def dedup_page(text: str, threshold: float = 0.9) -> Deduped:
     keys = [key for key in keys if key]
     source = _exact_blocks(keys)
     source.update(_near_copies(keys, source, threshold))
-    removed = []
-    for position in sorted(source):
-        first = _root(source, position)
+    removed, roots = [], {}
+    for position in sorted(source):  # each copy points to a kept line (a copy's copy to its first)
+        first = roots[position] = roots.get(source[position], source[position])
         i, j = lines[position], lines[first]
         near = "" if keys[position] == keys[first] else " (near-duplicate)"
         removed.append(Removal("dedup", "duplicate", paragraphs[i], i + 1, f"repeats line {j + 1}{near}"))
@@ -146,13 +146,6 @@ def _near_copies(keys: list[str], source: dict[int, int], threshold: float) -> d
 
 def _near(a: str, b: str, threshold: float) -> bool:
     return _numbers(a) == _numbers(b) and similarity(bigrams(a), bigrams(b)) >= threshold
-
-
-def _root(source: dict[int, int], p: int) -> int:
-    """The kept line a copy repeats (following copies of copies)."""
-    while p in source:
-        p = source[p]
-    return p
 
 
 #: Reports to compare: id → text (or → a Report), or (id, text-or-Report) pairs.

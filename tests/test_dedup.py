@@ -134,3 +134,13 @@ def test_reposted_reports_are_flagged_across_a_corpus():
     texts["000-repost"] = "转载自某政府网站\n" + texts["000"].replace("打印 关闭", "返回顶部")
     groups = find_duplicate_reports(texts)
     assert groups == [["000", "000-repost"]]
+
+
+def test_a_block_printed_many_times_keeps_one_copy_and_points_every_copy_at_it(tmp_path):
+    block = [TOWNS[0] + TOWN_WORK, "（二）普法宣传", "全县开展“法律进乡村”宣传活动46场，发放宣传资料3000余份。"]
+    path = tmp_path / "page.txt"
+    path.write_text("\n".join(block * 2000), encoding="utf-8")
+    result = dedup_page(path.read_text(encoding="utf-8"))
+    assert result.text == "\n".join(block)
+    assert len(result.removed) == 3 * 1999
+    assert {r.reason for r in result.removed} == {"repeats line 1", "repeats line 2", "repeats line 3"}
