@@ -22,6 +22,7 @@ Usage::
     python benchmarks/run.py --quick          # sizes 1,10, one repeat, no cross-validation
     python benchmarks/run.py --profile        # also print cProfile hot spots of fazhi_nlp
     python benchmarks/run.py --model DIR      # another saved model
+    python benchmarks/run.py --linear         # only: cost per MB of one 1/10/100 MB report and corpus
 
 The machine should be otherwise idle: the load average is printed before and after.
 """
@@ -33,6 +34,7 @@ import json
 import os
 import random
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -151,6 +153,38 @@ def build_corpus(seeds_dir: Path, factor: int, out_dir: Path) -> list[Path]:
             path = out_dir / f"{name}_v{copy:03d}.txt"
             path.write_text(text if copy == 0 else vary(name, text, copy, pool), encoding="utf-8")
             paths.append(path)
+    return paths
+
+
+def build_mb(seeds_dir: Path, megabytes: float, out_dir: Path, *, one_report: bool) -> list[Path]:
+    """Varied copies of the seeds (copy 0: the seeds themselves) until ``megabytes`` MB of
+    UTF-8: one file per copy in ``out_dir``, or all of them in one report (``big.txt``, the
+    reports one after another as on a page that prints many)."""
+    seeds = {p.stem: p.read_text(encoding="utf-8") for p in sorted(seeds_dir.glob("*.txt"))}
+    if not seeds:
+        raise SystemExit(f"no seed reports (*.txt) in {seeds_dir}; pass --seeds DIR")
+    pool = sentence_pool(seeds)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    target, size, copy, paths = megabytes * 1e6, 0, 0, []
+    big = open(out_dir / "big.txt", "w", encoding="utf-8") if one_report else None
+    try:
+        while size < target:
+            for name, text in seeds.items():
+                if size >= target:
+                    break
+                varied = text if copy == 0 else vary(name, text, copy, pool)
+                size += len(varied.encode("utf-8")) + 1
+                if big is not None:
+                    big.write(varied + "\n")
+                else:
+                    path = out_dir / f"{name}_v{copy:05d}.txt"
+                    path.write_text(varied, encoding="utf-8")
+                    paths.append(path)
+            copy += 1
+    finally:
+        if big is not None:
+            big.close()
+            paths.append(out_dir / "big.txt")
     return paths
 
 
@@ -361,7 +395,46 @@ def work_profile(files: str, model: str, top: int = 25) -> dict:
     return {"text": out.getvalue()}
 
 
-WORKERS = {"ours": work_ours, "baseline": work_baseline, "train-ours": work_train_ours,
+def _rss_mb() -> float:
+    """Resident memory of this process now (VmRSS)."""
+    with open("/proc/self/status", encoding="ascii") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def work_process_big(path: str) -> dict:
+    """``fazhi_nlp.process`` on one (big) report, after a small one has gone through."""
+    import fazhi_nlp
+
+    fazhi_nlp.process(WARM_UP)
+    base = _rss_mb()
+    start, cpu = time.perf_counter(), time.process_time()
+    report = fazhi_nlp.process(path)
+    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
+    return {"seconds": seconds, "cpu": cpu, "units": len(report.units),
+            "removed": len(report.removed), "base_mb": base, "peak_mb": _peak_mb()}
+
+
+def work_corpus_linear(folder: str, model: str) -> dict:
+    """``fazhi_nlp.classify_corpus`` on a folder (n_jobs=1, reposts flagged), after the model is
+    loaded and a small report has gone through."""
+    import fazhi_nlp
+
+    clf = fazhi_nlp.load_model(model)
+    fazhi_nlp.classify(WARM_UP, model=clf)
+    base = _rss_mb()
+    start, cpu = time.perf_counter(), time.process_time()
+    result = fazhi_nlp.classify_corpus(folder, model=clf, n_jobs=1, progress=False)
+    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
+    return {"seconds": seconds, "cpu": cpu, "units": len(result.units),
+            "reports": len(result.reports), "errors": len(result.errors), "base_mb": base,
+            "peak_mb": _peak_mb()}
+
+
+WORKERS = {"process-big": work_process_big, "corpus-linear": work_corpus_linear,
+           "ours": work_ours, "baseline": work_baseline, "train-ours": work_train_ours,
            "train-baseline": work_train_baseline, "save-model": work_save_model, "load": work_load,
            "loo-ours": work_loo_ours, "loo-baseline": work_loo_baseline, "profile": work_profile}
 
@@ -400,10 +473,15 @@ def import_seconds(repeats: int) -> dict:
 
 def _model_dir(tmp: Path) -> tuple[str, str]:
     """The shipped default model, or (until it ships) one trained here from the shipped labels."""
-    from fazhi_nlp.persist import CARD_FILE, MODEL_FILE, default_model_dir
+    from fazhi_nlp.errors import ModelError
+    from fazhi_nlp.persist import default_model_dir, model_file
 
     shipped = default_model_dir()
-    if (shipped / MODEL_FILE).is_file() and (shipped / CARD_FILE).is_file():
+    try:
+        shipped_file = model_file(shipped)
+    except ModelError:
+        shipped_file = None
+    if shipped_file is not None and shipped_file.is_file():
         return str(shipped), "shipped default model"
     path = tmp / "model"
     run_worker("save-model", path=str(path))
@@ -528,6 +606,65 @@ def print_targets(rows: list[dict], m: dict) -> None:
         print(f"{'SKIP' if ok is None else ('PASS' if ok else 'FAIL')}  {text}")
 
 
+LINEAR_LIMIT = 1.2  # cost per MB at the largest size / cost per MB at the smallest
+MEMORY_LIMIT = 10.0  # peak memory growth of process() on one report, per MB of the report
+
+
+def measure_linear(seeds: Path, sizes: list[float], tmp: Path, model: str, repeats: int) -> dict:
+    """Time and peak memory per MB of process() on one report and classify_corpus on a folder."""
+    rows: dict[str, list[dict]] = {"process": [], "corpus": []}
+    for mb in sizes:
+        big = build_mb(seeds, mb, tmp / f"big{mb:g}", one_report=True)[0]
+        corpus = build_mb(seeds, mb, tmp / f"corpus{mb:g}", one_report=False)
+        for kind, task, kwargs, size, files in (
+                ("process", "process-big", {"path": str(big)}, big.stat().st_size, 1),
+                ("corpus", "corpus-linear", {"folder": str(tmp / f"corpus{mb:g}"), "model": model},
+                 sum(p.stat().st_size for p in corpus), len(corpus))):
+            runs = [run_worker(task, **kwargs) for _ in range(repeats)]
+            best = min(runs, key=lambda r: r["cpu"])
+            growth = max(r["peak_mb"] - r["base_mb"] for r in runs)
+            rows[kind].append({**best, "mb": size / 1e6, "files": files, "growth_mb": growth,
+                               "peak_mb": max(r["peak_mb"] for r in runs)})
+            print(f"  {kind} {mb:g} MB: {best['cpu']:.1f} s CPU", file=sys.stderr)
+        shutil.rmtree(tmp / f"big{mb:g}")
+        shutil.rmtree(tmp / f"corpus{mb:g}")
+    return rows
+
+
+def print_linear(rows: dict) -> bool:
+    """The table of costs per MB and PASS/FAIL of the linear-cost targets; True if all pass."""
+    ok = True
+    print(f"{'what':<16} {'MB':>6} {'files':>5} {'units':>7} {'wall s':>7} {'CPU s':>7} "
+          f"{'CPU s/MB':>8} {'peak MB':>7} {'growth MB':>9} {'growth/MB':>9}")
+    names = {"process": "process(report)", "corpus": "classify_corpus"}
+    for kind, measured in rows.items():
+        for r in measured:
+            print(f"{names[kind]:<16} {r['mb']:6.1f} {r['files']:>5} {r['units']:>7} "
+                  f"{r['seconds']:7.2f} {r['cpu']:7.2f} {r['cpu'] / r['mb']:8.3f} {r['peak_mb']:7.0f} "
+                  f"{r['growth_mb']:9.0f} {r['growth_mb'] / r['mb']:9.2f}")
+    print("CPU s: processor time of the call, the run with the least of it (wall time on a shared\n"
+          "machine varies with the other load, most for short runs); peak MB: VmHWM of the worker;\n"
+          "growth MB: peak minus the resident memory before the call (after imports, model load\n"
+          "and a warm-up report).")
+    for kind, measured in rows.items():
+        if len(measured) < 2:
+            continue
+        first, last = measured[0], measured[-1]
+        time_ratio = (last["cpu"] / last["mb"]) / (first["cpu"] / first["mb"])
+        memory_ratio = (last["growth_mb"] / last["mb"]) / (first["growth_mb"] / first["mb"])
+        for what, ratio in (("CPU time", time_ratio), ("peak memory growth", memory_ratio)):
+            passed = ratio <= LINEAR_LIMIT
+            ok &= passed
+            print(f"{'PASS' if passed else 'FAIL'}  {names[kind]}: {what} per MB at {last['mb']:.0f} MB "
+                  f"within {LINEAR_LIMIT}x of {first['mb']:.3g} MB ({ratio:.2f}x)")
+    for r in rows["process"]:
+        passed = r["growth_mb"] / r["mb"] <= MEMORY_LIMIT
+        ok &= passed
+        print(f"{'PASS' if passed else 'FAIL'}  process(report): memory growth <= {MEMORY_LIMIT:g}x the "
+              f"report at {r['mb']:.3g} MB ({r['growth_mb'] / r['mb']:.1f}x)")
+    return ok
+
+
 def main(argv: Optional[list[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--seeds", type=Path, default=DEFAULT_SEEDS, help="folder of seed reports (*.txt)")
@@ -536,6 +673,11 @@ def main(argv: Optional[list[str]] = None) -> int:
                         help="sizes 1,10 (unless --sizes is given), one repeat, no cross-validation")
     parser.add_argument("--model", help="model directory (default: the shipped default model)")
     parser.add_argument("--profile", action="store_true", help="print cProfile hot spots of fazhi_nlp")
+    parser.add_argument("--linear", action="store_true",
+                        help="only the linear-cost checks: time and peak memory per MB of process() "
+                             "on one report and classify_corpus on a folder, at --linear-sizes MB")
+    parser.add_argument("--linear-sizes", default="1,10,100", metavar="MB,MB,...",
+                        help="input sizes of --linear in MB (default 1,10,100)")
     parser.add_argument("--worker", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker:
@@ -543,6 +685,19 @@ def main(argv: Optional[list[str]] = None) -> int:
         return 0
 
     import fazhi_nlp
+
+    if args.linear:
+        with tempfile.TemporaryDirectory(prefix="fazhi_linear_") as tmp_name:
+            tmp = Path(tmp_name)
+            model, note = (args.model, "--model") if args.model else _model_dir(tmp)
+            sizes_mb = [float(s) for s in args.linear_sizes.split(",")]
+            print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores, load average before the "
+                  f"run {os.getloadavg()[0]:.2f}\nfazhi_nlp from {Path(fazhi_nlp.__file__).parent}\n"
+                  f"model {model} ({note})\nseeds {args.seeds}\n")
+            rows = measure_linear(args.seeds, sizes_mb, tmp, model, 1 if args.quick else 2)
+            ok = print_linear(rows)
+            print(f"(load average after the run {os.getloadavg()[0]:.2f})")
+        return 0 if ok else 1
 
     sizes = [int(s) for s in ("1,10" if args.quick and args.sizes == "1,10,100" else args.sizes).split(",")]
     with tempfile.TemporaryDirectory(prefix="fazhi_bench_") as tmp_name:

@@ -7,6 +7,7 @@ Exit codes: 0 done; 1 done, but some reports could not be read (each is named on
 from __future__ import annotations
 
 import argparse
+import errno
 import importlib.util
 import os
 import sys
@@ -15,6 +16,7 @@ from pathlib import Path
 from typing import Any, Iterable, NoReturn, Optional, Sequence
 
 from .errors import FazhiError, InputError, MissingDependencyError
+from .files import atomic_path, same_file, write_atomic
 from .read import REPORT_SUFFIXES
 
 _UNITS_SUFFIXES = (".csv", ".jsonl")
@@ -51,6 +53,22 @@ def _inputs(args: argparse.Namespace) -> list:
     return inputs
 
 
+def _input_files(args: argparse.Namespace) -> list:
+    """Every file the command reads: REPORTS as given (with the report files inside folders)
+    and the model's files, so that no output can be written over one of them."""
+    from .corpus import find_reports
+
+    named = list(getattr(args, "inputs", []))
+    files = list(named)
+    for name in named:
+        if Path(name).is_dir():
+            files += find_reports(name)
+    model = getattr(args, "model", None)
+    if model:
+        files += [model, *(Path(model).iterdir() if Path(model).is_dir() else ())]
+    return files
+
+
 def _classify(args: argparse.Namespace) -> Any:
     from .corpus import classify_corpus
 
@@ -77,22 +95,42 @@ def _check_output(path: Optional[str], suffixes: Sequence[str] = _UNITS_SUFFIXES
                          f"{' or '.join(suffixes)}")
     if not target.parent.is_dir():
         raise InputError(f"{path}: folder {target.parent} does not exist")
+    if target.is_dir():
+        raise InputError(f"{path}: is a folder; give a file name")
+
+
+def _check_outputs(outputs: dict[str, Optional[str]], inputs: Iterable[Any]) -> None:
+    """Refuse an output that is one of the inputs or another output (also through symbolic
+    links, ``..`` or hard links), before any work: writing it would destroy what is read.
+
+    ``outputs`` maps each option (``-o``, ``--reports``, ...) to the path given, or None.
+    """
+    given = [(option, path) for option, path in outputs.items() if path is not None]
+    for k, (option, path) in enumerate(given):
+        for other_option, other in given[:k]:
+            if same_file(path, other):
+                raise InputError(f"{path}: given both to {other_option} and to {option}; give "
+                                 "each output its own file")
+        for source in inputs:
+            if same_file(path, source):
+                raise InputError(f"{path}: is an input of this command and the {option} output; "
+                                 "writing it would destroy the input — choose another file name")
 
 
 def _write_table(frame: Any, path: str, index: bool = False) -> None:
-    """Write a DataFrame as CSV (UTF-8 with BOM, for Excel) or JSON Lines, by the file ending."""
+    """Write a DataFrame as CSV (UTF-8 with BOM, for Excel) or JSON Lines, by the file ending,
+    atomically: a reader never sees half a file, and a failed write leaves the old one."""
     _check_output(path)
     target = Path(path)
     if target.suffix.lower() == ".csv":
-        frame.to_csv(target, index=index, encoding="utf-8-sig")
+        write_atomic(target, frame.to_csv(index=index).encode("utf-8-sig"))
         return
     import json
 
     frame = frame.reset_index() if index else frame
     records = frame.astype(object).where(frame.notna(), None).to_dict("records")
-    with open(target, "w", encoding="utf-8") as f:
-        for record in records:
-            f.write(json.dumps(record, ensure_ascii=False, default=_plain) + "\n")
+    write_atomic(target, "".join(json.dumps(record, ensure_ascii=False, default=_plain) + "\n"
+                                 for record in records).encode("utf-8"))
 
 
 def _plain(value: Any) -> Any:
@@ -176,6 +214,7 @@ def _classify_command(args: argparse.Namespace) -> int:
 
     _check_output(args.output)
     _check_output(args.reports)
+    _check_outputs({"-o": args.output, "--reports": args.reports}, _input_files(args))
     result = _classify(args)
     units = result.units
     if not len(result.reports):
@@ -206,6 +245,7 @@ def _profile_command(args: argparse.Namespace) -> int:
 
     _check_output(args.output)
     _check_output(args.plot, (".png", ".svg", ".pdf"))
+    _check_outputs({"-o": args.output, "--plot": args.plot}, _input_files(args))
     if args.plot and importlib.util.find_spec("matplotlib") is None:
         raise MissingDependencyError('--plot needs matplotlib: pip install "fazhi-nlp[plot]"')
     tables = [Path(p) for p in args.inputs if Path(p).suffix.lower() in _UNITS_SUFFIXES]
@@ -223,13 +263,16 @@ def _profile_command(args: argparse.Namespace) -> int:
     prof = profile(units, by=args.by or None)
     print(_label_table(prof.shares, ".2f"))
     print("(share of each report's sentences and clauses, 0-1; the same fractions go to -o)")
+    if prof.set_aside:
+        print(prof.set_aside + "; they stay in the units table, flagged in duplicate_of")
     if args.output:
         _write_table(prof.reports.join(prof.shares), args.output, index=True)
         print(f"wrote label shares of {len(prof.shares)} reports to {args.output}")
     if args.plot:
         from .plot import save_profile
 
-        save_profile(prof, args.plot, kind=args.kind)
+        with atomic_path(args.plot) as tmp:
+            save_profile(prof, tmp, kind=args.kind)
         print(f"wrote {args.kind} to {args.plot}")
     return status
 
@@ -262,7 +305,8 @@ def _train_command(args: argparse.Namespace) -> int:
     from .evaluation import evaluate
     from .training import rebuild_default_model, train
     from .errors import LabelError
-    from .persist import CARD_FILE, MODEL_FILE, default_model_dir, save_model
+    from .errors import ModelError
+    from .persist import check_save_target, default_model_dir, save_model
 
     shipped = default_model_dir().resolve()
     if args.rebuild_default:
@@ -281,8 +325,11 @@ def _train_command(args: argparse.Namespace) -> int:
     if out == shipped or shipped in out.parents:
         raise InputError(f"{args.out} is the shipped model; choose another --out, or use "
                          "--rebuild-default to rebuild the shipped model from the shipped labels")
-    if out.exists() and (not out.is_dir() or set(os.listdir(out)) - {MODEL_FILE, CARD_FILE}):
-        raise InputError(f"{args.out} exists and is not a saved model; choose a new folder")
+    try:
+        check_save_target(out)
+    except ModelError:
+        raise InputError(f"{args.out} exists and is not a saved model; choose a new folder") from None
+    _check_outputs({"--out": str(out)}, args.labels)
     labels = _load_label_files(args)
     counts = {k: v for k, v in labels.counts().items() if v}
     print(f"training on {len(labels)} labelled units: "
@@ -306,6 +353,7 @@ def _evaluate_command(args: argparse.Namespace) -> int:
     from .evaluation import evaluate
 
     _check_output(args.predictions)
+    _check_outputs({"--predictions": args.predictions}, args.labels)
     result = evaluate(_load_label_files(args))
     print(result.report())
     if args.predictions:
@@ -318,6 +366,7 @@ def _dedup_command(args: argparse.Namespace) -> int:
     from .corpus import flag_reposts
 
     _check_output(args.output)
+    _check_outputs({"-o": args.output}, _input_files(args))
     result = flag_reposts(_inputs(args), threshold=args.threshold, n_jobs=args.jobs,
                           progress=_progress(args))
     reports = result.reports
@@ -338,6 +387,7 @@ def _suggest_command(args: argparse.Namespace) -> int:
     from .labelling import export_for_labelling, suggest_for_labelling
 
     _check_output(args.output, (".csv",))
+    _check_outputs({"-o": args.output}, _input_files(args))
     result = _classify(args)
     exclude = None
     if not args.include_labelled:
@@ -349,7 +399,8 @@ def _suggest_command(args: argparse.Namespace) -> int:
         print(f"all {len(result.units)} units are already in the shipped labels; nothing "
               "written (--include-labelled picks from them too)")
         return _report_errors(result.errors.itertuples(index=False))
-    export_for_labelling(picked, args.output)
+    with atomic_path(args.output) as tmp:
+        export_for_labelling(picked, tmp)
     by_label = Counter(picked["label"])
     print(f"wrote {len(picked)} units to {args.output} "
           f"({', '.join(f'{k} {v}' for k, v in by_label.most_common())})")
@@ -523,15 +574,42 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     except SystemExit as exc:  # --help, or a usage mistake already reported on stderr
         return int(exc.code or 0)
     try:
-        return args.run(args)
+        code = args.run(args)
     except FazhiError as exc:
         print(f"fazhi-nlp: error: {exc}", file=sys.stderr)
         return 2
-    except OSError as exc:  # e.g. an output folder without write permission
-        print(f"fazhi-nlp: error: {exc.filename or ''}: {exc.strerror or exc}", file=sys.stderr)
+    except OSError as exc:  # files are written through files.py, whose errors name them
+        if exc.filename is None and exc.errno in _STDOUT_ERRORS:
+            return _stdout_failed(exc)
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"fazhi-nlp: error: {where}{exc.strerror or exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
+    try:  # a full disk or a closed pipe behind stdout shows here, not when Python exits
+        sys.stdout.flush()
+    except OSError as exc:
+        return _stdout_failed(exc)
+    return code
+
+
+#: What writing to a full disk or a closed pipe raises.
+_STDOUT_ERRORS = {errno.ENOSPC, errno.EPIPE, errno.EIO, getattr(errno, "EDQUOT", errno.ENOSPC)}
+
+
+def _stdout_failed(exc: OSError) -> int:
+    """Say that standard output cannot be written (a closed pipe, as after ``| head``, is no
+    error: exit quietly with 141, as a shell would); drop what is left in its buffer, so that
+    Python does not fail again when it exits. Returns the exit code."""
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
+    if exc.errno == errno.EPIPE:
+        return 141
+    print(f"fazhi-nlp: error: standard output: cannot be written ({exc.strerror or exc})",
+          file=sys.stderr)
+    return 2
 
 
 if __name__ == "__main__":

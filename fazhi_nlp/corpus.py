@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Iterator, NamedTuple, Optional, Sequence, Union
 
 from .errors import FazhiError, InputError
+from .files import check_encodable
 from .pipeline import default_threshold, predict_units, process, resolve_model
 from .read import REPORT_SUFFIXES
 
@@ -66,20 +67,52 @@ CorpusSource = Union[str, os.PathLike, Sequence[Union[str, os.PathLike]], "pd.Da
 
 
 class Job(NamedTuple):
-    """One report to read: its id, and either its path or its text."""
+    """One report to read: its id, and either its path or its text.
+
+    ``problem`` says why an entry of a folder cannot be read at all (a folder that cannot be
+    listed); it becomes a row of :attr:`CorpusResult.errors`.
+    """
 
     doc_id: str
     path: Optional[str]
     text: Optional[str]
+    problem: Optional[str] = None
 
 
-def _expand(name: Union[str, os.PathLike]) -> list[Path]:
+def _expand(name: Union[str, os.PathLike]) -> list[tuple[Path, Optional[str]]]:
+    """The report entries named by ``name``, each with the problem that stops reading it.
+
+    A folder is walked recursively (following links to folders once each): every entry with a
+    report ending that is not a folder is listed, whatever it is (a broken symbolic link or a
+    named pipe is read as an error naming it), and so is every folder that cannot be listed.
+    """
     path = Path(name)
     if path.is_dir():
-        return sorted(p for p in path.rglob("*") if p.suffix.lower() in REPORT_SUFFIXES
-                      and p.is_file())
+        found: list[tuple[Path, Optional[str]]] = []
+
+        def unlisted(exc: OSError) -> None:
+            found.append((Path(exc.filename or path), f"cannot list this folder "
+                                                      f"({exc.strerror or exc})"))
+
+        seen: set[tuple[int, int]] = set()
+        for folder, subfolders, files in os.walk(path, onerror=unlisted, followlinks=True):
+            try:
+                st = os.stat(folder)
+            except OSError:
+                st = None
+            if st is not None and (st.st_dev, st.st_ino) in seen:  # a link back up the tree
+                subfolders[:] = []
+                continue
+            if st is not None:
+                seen.add((st.st_dev, st.st_ino))
+            found += [(Path(folder, f), None) for f in files
+                      if Path(f).suffix.lower() in REPORT_SUFFIXES]
+        return sorted(found)
     if path.exists():
-        return [path]
+        return [(path, None)]
+    if path.is_symlink():
+        raise InputError(f"{name}: broken symbolic link (it points to {os.readlink(path)}, "
+                         "which does not exist)")
     raise InputError(f"{name}: no such file or directory")
 
 
@@ -96,10 +129,12 @@ def _none_found(names: list) -> InputError:
 def find_reports(inputs: Union[str, os.PathLike, Iterable[Union[str, os.PathLike]]]) -> list[Path]:
     """The report files named by ``inputs``; folders are searched recursively (sorted).
 
-    A folder contributes its files ending in :data:`fazhi_nlp.read.REPORT_SUFFIXES`
-    (``.txt .html .shtml .docx .pdf``, ...); a file named directly is taken whatever its
-    ending. Raises :class:`~fazhi_nlp.errors.InputError` for a path that does not exist, or
-    when no report is found at all.
+    A folder contributes its entries ending in :data:`fazhi_nlp.read.REPORT_SUFFIXES`
+    (``.txt .html .shtml .docx .pdf``, ...), readable or not: a broken link or a named pipe
+    is listed, and reading it gives an error naming it; so is a subfolder that cannot be
+    listed. Nothing is skipped silently. A file named directly is taken whatever its ending.
+    Raises :class:`~fazhi_nlp.errors.InputError` for a path that does not exist, or when no
+    report is found at all.
 
     Examples
     --------
@@ -109,27 +144,30 @@ def find_reports(inputs: Union[str, os.PathLike, Iterable[Union[str, os.PathLike
     fazhi_nlp.errors.InputError: no/such/folder: no such file or directory
     """
     names = _names(inputs)
-    found = [path for name in names for path in _expand(name)]
+    found = [path for name in names for path, _ in _expand(name)]
     if not found:
         raise _none_found(names)
     return found
 
 
 def report_jobs(inputs: Any) -> list[Job]:
-    """Jobs for files, each id being the file name without its ending (made unique)."""
+    """Jobs for files, each id being the file name without its ending (made unique).
+
+    A folder that cannot be listed becomes a job with a ``problem`` (an error row later)."""
     names = _names(inputs)
     jobs: list[Job] = []
     used: set[str] = set()
     for name in names:
         root = Path(name)
-        for path in _expand(name):
-            rel = path.relative_to(root) if root.is_dir() else path
-            candidates = (path.stem, rel.with_suffix("").as_posix(), rel.as_posix(), str(path))
+        for path, problem in _expand(name):
+            rel = path.relative_to(root) if root.is_dir() and root in path.parents else path
+            candidates = (rel.as_posix(), str(path)) if problem else \
+                (path.stem, rel.with_suffix("").as_posix(), rel.as_posix(), str(path))
             doc_id = next((c for c in candidates if c not in used), None)
             if doc_id is None:
                 raise InputError(f"{path}: given twice; name each report once")
             used.add(doc_id)
-            jobs.append(Job(doc_id, str(path), None))
+            jobs.append(Job(doc_id, str(path), None, problem))
     if not jobs:
         raise _none_found(names)
     return jobs
@@ -202,9 +240,20 @@ def _reason(exc: Exception, job: Job) -> str:
 def read_job(job: Job) -> Any:
     """The processed Report of a job, or an error row ``(source, reason)``: the batch never
     stops on one file."""
+    if job.problem:
+        return (job.path or job.doc_id, job.problem)
+    if job.path is None and isinstance(job.text, (bytes, bytearray)):
+        return (job.doc_id, "the text cell holds bytes, expected text (str): decode the column "
+                            "first (e.g. df[col].str.decode('gbk')), or pass the report files")
     if job.path is None and not (isinstance(job.text, str) and job.text.strip()):
-        return (job.doc_id, "no text (the text cell is empty)")
+        text = job.text
+        if text is None or isinstance(text, str) or (isinstance(text, float) and text != text):
+            return (job.doc_id, "no text (the text cell is empty)")
+        return (job.doc_id, f"the text cell holds {type(text).__name__} {str(text)[:40]!r}, "
+                            "expected text (str)")
     try:  # text goes in as bytes so that it is never mistaken for a file name
+        if job.path is None:
+            check_encodable(job.text, "the text cell")
         return process(job.path if job.path is not None else job.text.encode("utf-8"),
                        doc_id=job.doc_id)
     except Exception as exc:  # noqa: BLE001 - any failure of one file is recorded, not raised
@@ -395,13 +444,24 @@ def _split(parts: list[_Part]) -> Iterator[CorpusResult]:
         u, r, e = u + nu, r + nr, e + ne
 
 
+class _Text(NamedTuple):
+    """What :func:`~fazhi_nlp.dedup.find_duplicate_reports` compares: reports of different
+    years or agencies are never reposts of each other."""
+
+    text: str
+    year: Optional[int]
+    agency: Optional[str]
+
+
 def _flag(parts: list[_Part], threshold: Optional[float]) -> None:
-    """Fill duplicate_group / duplicate_of in the report and unit rows, in place."""
+    """Fill duplicate_group / duplicate_of in the report and unit rows, in place (reposts stay
+    in the rows, flagged)."""
     from .dedup import find_duplicate_reports
 
     if threshold is None:
         return
-    texts = [(p.report.doc_id, p.text) for p in parts if p.report and p.report.n_units]
+    texts = [(p.report.doc_id, _Text(p.text, p.report.year, p.report.agency))
+             for p in parts if p.report and p.report.n_units]
     group_of, first_of = {}, {}
     for number, group in enumerate(find_duplicate_reports(texts, threshold=threshold), start=1):
         for doc_id in group:

@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, Optional, Union
 
 from .errors import InputError, LabelError
-from .files import read_bytes
+from .files import check_encodable, read_bytes
 from .read import decode
 
 if TYPE_CHECKING:
@@ -397,6 +397,11 @@ def _jsonl_records(text: str, name: str) -> list[tuple[int, dict] | _Problem]:
                                                 "each line must be one object such as "
                                                 '{"text": "…", "label": "publicity"}'))
             continue
+        except RecursionError:
+            records.append(_Problem(name, line, "JSON nested too deeply to read; each line must "
+                                                'be one flat object such as {"text": "…", '
+                                                '"label": "publicity"}'))
+            continue
         if not isinstance(record, dict):
             records.append(_Problem(name, line, f"expected a JSON object {{...}}, got "
                                                 f"{_excerpt(raw.strip())}"))
@@ -458,9 +463,10 @@ def _fill(name: str, line: int, raw: dict, *, stem: str,
     if all(_blank(value) for value in raw.values()):
         return SkippedRow(line, "blank row", "", name)
     text, label = raw.get("text"), raw.get("label")
-    for column, value in (("text", text), ("label", label)):
-        if not _blank(value) and not isinstance(value, str):
-            return _Problem(name, line, f"{column} must be text, got {value!r}")
+    for column, value in raw.items():
+        problem = _cell_problem(column, value)
+        if problem:
+            return _Problem(name, line, problem)
     text = "" if _blank(text) else text.strip()
     label = "" if _blank(label) else label.strip()
     if not text:
@@ -477,6 +483,25 @@ def _fill(name: str, line: int, raw: dict, *, stem: str,
               "source": _cell(raw.get("source"), source)}
     values.update({column: _cell(raw.get(column), "") for column in REPORT_COLUMNS})
     return _Row(name, line, values)
+
+
+def _cell_problem(column: Any, value: Any) -> Optional[str]:
+    """What is wrong with one cell: bytes, a non-text text or label, a lone surrogate."""
+    if _blank(value):
+        return None
+    if isinstance(value, (bytes, bytearray)):
+        return (f"{column} holds bytes ({bytes(value[:12])!r}…), expected text (str); decode the "
+                "column first, e.g. df[column].str.decode('utf-8')")
+    if column in _REQUIRED and not isinstance(value, str):
+        return f"{column} must be text, got {value!r:.60}"
+    if isinstance(value, (dict, list)):
+        return f"{column} must be text or a number, got a JSON {type(value).__name__}"
+    if isinstance(value, str):
+        try:
+            check_encodable(value, str(column))
+        except InputError as exc:
+            return str(exc)
+    return None
 
 
 def _blank(value: Any) -> bool:

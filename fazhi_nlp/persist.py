@@ -1,9 +1,16 @@
-"""Save and load classifiers: a directory holding ``model.skops`` and ``card.json``.
+"""Save and load classifiers: a directory holding a model file and ``card.json``.
 
-``model.skops`` holds only the fitted scikit-learn Pipeline, written with skops (no pickle:
-loading never runs code from the file). ``card.json`` says what the model is: labels,
-parameters, library versions, sha256 of the model file, a hash and counts of the training
-data, cross-validation metrics and the uncertainty threshold.
+The model file (``model-<first 16 hex digits of its sha256>.skops``; ``model.skops`` in
+models saved by earlier versions and in the shipped one) holds only the fitted scikit-learn
+Pipeline, written with skops (no pickle: loading never runs code from the file).
+``card.json`` says what the model is: the name of its model file, labels, parameters,
+library versions, sha256 of the model file, a hash and counts of the training data,
+cross-validation metrics and the uncertainty threshold.
+
+Saving writes the new model file beside the old one, then replaces ``card.json`` by one
+rename: that rename publishes the new model. Whenever a save is killed, the directory holds
+a complete model, the old one or the new one; what a killed save left behind is removed by
+the next save.
 
 Loading reads the model file once, checks those bytes against the card's sha256 (which
 detects a changed or damaged file), lets skops rebuild only types it trusts or that are on
@@ -23,12 +30,13 @@ Examples
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
+import re
 import shutil
 import sys
-import tempfile
 import uuid
 import warnings
 import zipfile
@@ -41,13 +49,19 @@ from typing import Any, Optional
 
 from .classifier import Classifier, check_params
 from .errors import InputError, ModelError
-from .files import read_bytes
+from .files import read_bytes, write_atomic
 
 __all__ = ["CARD_FILE", "MODEL_FILE", "ModelVersionWarning", "cached_model", "default_model_dir",
-           "load_model", "save_model"]
+           "check_save_target", "load_model", "model_file", "save_model"]
 
+#: The model file of models saved by earlier versions (and of the shipped model); new saves
+#: name it after its content, ``model-<16 hex digits>.skops`` (see :func:`model_file`).
 MODEL_FILE = "model.skops"
 CARD_FILE = "card.json"
+#: Names a model file may have.
+_MODEL_NAME = re.compile(r"\Amodel(?:-[0-9a-f]{16})?\.skops\Z")
+#: Temporary files of :func:`~fazhi_nlp.files.write_atomic` inside a model directory.
+_TEMPORARY = re.compile(r"\A\.(?:card|model(?:-[0-9a-f]{16})?)\.[0-9a-f]{12}\.tmp\Z")
 CARD_FORMAT = "fazhi_nlp-model/1"
 
 #: Types that skops does not trust by default but that fazhi_nlp models contain
@@ -69,6 +83,7 @@ _CARD_FIELDS: dict[str, tuple] = {
     "format": (str,), "labels": (list,), "params": (dict,), "model_sha256": (str,),
     "versions": (dict,), "tokenizer": (dict, type(None)), "training_data": (dict, type(None)),
     "cv": (dict, type(None)), "threshold": (int, float, type(None)),
+    "model_file": (str, type(None)),
 }
 
 
@@ -168,7 +183,7 @@ def _unpack(payload: Any, model_file: Path) -> Any:
     return pipeline
 
 
-def _card(clf: Any, model_sha256: str, evaluation: Any) -> dict:
+def _card(clf: Any, model_sha256: str, evaluation: Any, model_name: str) -> dict:
     from .tokenize import HMM, userdict_sha256
 
     cv = evaluation.summary() if hasattr(evaluation, "summary") else evaluation
@@ -177,7 +192,7 @@ def _card(clf: Any, model_sha256: str, evaluation: Any) -> dict:
         "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "labels": [str(c) for c in clf.classes_],
         "params": clf.get_params(),
-        "model_file": MODEL_FILE,
+        "model_file": model_name,
         "model_sha256": model_sha256,
         "versions": _versions(),
         "tokenizer": {"userdict_sha256": userdict_sha256(), "hmm": HMM},
@@ -190,58 +205,179 @@ def _card(clf: Any, model_sha256: str, evaluation: Any) -> dict:
 def save_model(clf: Any, path: Any, evaluation: Any = None) -> Path:
     """Save a fitted :class:`~fazhi_nlp.classifier.Classifier` to directory ``path``, atomically.
 
-    Both files are written and fsynced in a temporary directory next to ``path``, which then
-    replaces ``path`` by renames: a crash leaves either the old model or the new one, never a
-    mix or a half-written file. ``evaluation`` (an :class:`~fazhi_nlp.classifier.EvalResult` or
-    its ``summary()``) puts cross-validation metrics and the uncertainty threshold in the card.
+    A new directory is written complete under a temporary name and renamed into place. In an
+    existing model directory the new model file is written (through a temporary file) beside
+    the old one, then ``card.json`` is replaced by one rename, which publishes the new model,
+    and the old model file is removed. A save killed at any moment leaves a complete model at
+    ``path``, old or new; the next save removes what it left (temporary files and folders).
+    Two saves to one directory wait for each other (a lock on the directory, where the system
+    has ``fcntl``). ``evaluation`` (an :class:`~fazhi_nlp.classifier.EvalResult` or its
+    ``summary()``) puts cross-validation metrics and the uncertainty threshold in the card.
 
     Raises :class:`~fazhi_nlp.errors.ModelError` if ``path`` exists and holds anything other
-    than a saved model.
+    than a saved model, and :class:`~fazhi_nlp.errors.InputError` naming the file that could
+    not be written (full disk, no permission).
     """
     import skops.io
     from sklearn.utils.validation import check_is_fitted
 
     check_is_fitted(clf, "pipeline_")
     target = Path(os.path.realpath(path))  # through a symlink such as models/default
-    if target.exists() and (not target.is_dir()
-                            or set(os.listdir(target)) - {MODEL_FILE, CARD_FILE}):
-        raise ModelError(f"refusing to overwrite {target}: it is not a saved model directory "
-                         f"(only {MODEL_FILE} and {CARD_FILE} may be there); choose a new path")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
+    check_save_target(target)
+    model_bytes = skops.io.dumps(_payload(clf.pipeline_), compression=zipfile.ZIP_DEFLATED)
+    digest = hashlib.sha256(model_bytes).hexdigest()
+    name = f"model-{digest[:16]}.skops"
+    card = _card(clf, digest, evaluation, name)
+    card_bytes = (json.dumps(card, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
     try:
-        os.chmod(tmp, 0o755)
-        model_bytes = skops.io.dumps(_payload(clf.pipeline_), compression=zipfile.ZIP_DEFLATED)
-        _write_synced(tmp / MODEL_FILE, model_bytes)
-        card = _card(clf, hashlib.sha256(model_bytes).hexdigest(), evaluation)
-        _write_synced(tmp / CARD_FILE,
-                      (json.dumps(card, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
-        _fsync_dir(tmp)
-        if target.exists():
-            old = target.parent / f".{target.name}.{uuid.uuid4().hex[:8]}.old"
-            os.replace(target, old)
-            os.replace(tmp, target)
-            shutil.rmtree(old)
-        else:
-            os.replace(tmp, target)
-        _fsync_dir(target.parent)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ModelError(f"{target.parent}: cannot make the folder ({exc.strerror or exc})") from None
+    _remove_stale_folders(target)
+    if not target.exists() and _publish_new(target, {name: model_bytes, CARD_FILE: card_bytes}):
+        return target
+    with _locked(target):
+        check_save_target(target)
+        for entry in os.listdir(target):  # left by a killed save (no other save runs now)
+            if _TEMPORARY.match(entry):
+                with contextlib.suppress(OSError):
+                    os.unlink(target / entry)
+        write_atomic(target / name, model_bytes)
+        _fsync_dir(target)
+        write_atomic(target / CARD_FILE, card_bytes)  # the one rename that publishes the model
+        _fsync_dir(target)
+        for entry in os.listdir(target):
+            if _MODEL_NAME.match(entry) and entry != name:
+                with contextlib.suppress(OSError):
+                    os.unlink(target / entry)
     return target
+
+
+def check_save_target(target: Path) -> None:
+    """Raise :class:`~fazhi_nlp.errors.ModelError` unless ``target`` is missing or a saved
+    model's directory (what :func:`save_model` may write over).
+
+    >>> check_save_target(default_model_dir())
+    """
+    if not target.exists() and not target.is_symlink():
+        return
+    foreign = [] if not target.is_dir() else \
+        [e for e in os.listdir(target) if e != CARD_FILE and not _MODEL_NAME.match(e)
+         and not _TEMPORARY.match(e)]
+    if not target.is_dir() or foreign:
+        raise ModelError(f"refusing to overwrite {target}: it is not a saved model directory "
+                         f"(only {CARD_FILE} and model files may be there"
+                         + (f"; found {sorted(foreign)[:3]}" if foreign else "")
+                         + "); choose a new path")
+
+
+def _publish_new(target: Path, files: dict[str, bytes]) -> bool:
+    """Write a new model directory under a temporary name and rename it to ``target``.
+
+    False (nothing written) when ``target`` appeared meanwhile: the caller saves into it.
+    """
+    tmp = target.parent / f".{target.name}.{os.getpid()}-{uuid.uuid4().hex[:8]}.tmp"
+    try:
+        os.mkdir(tmp)
+        for name, data in files.items():
+            _write_synced(tmp / name, data)
+        _fsync_dir(tmp)
+        try:
+            os.rename(tmp, target)
+        except OSError:
+            if target.exists():
+                return False
+            raise
+        _fsync_dir(target.parent)
+        return True
+    except OSError as exc:
+        raise ModelError(f"{target}: the model cannot be written ({exc.strerror or exc})") from None
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _remove_stale_folders(target: Path) -> None:
+    """Remove the temporary folders that killed saves of ``target`` left beside it
+    (``.NAME.<pid>-<hex>.tmp``; ``.NAME.<8 characters>.tmp`` or ``.old`` from earlier versions);
+    a folder of a save still running in another process is left alone."""
+    stale = re.compile(rf"\A\.{re.escape(target.name)}\.(?:(\d+)-[0-9a-f]{{8}}|[a-z0-9_]{{8}})"
+                       r"\.(?:tmp|old)\Z")
+    try:
+        entries = os.listdir(target.parent)
+    except OSError:
+        return
+    for entry in entries:
+        found = stale.match(entry)
+        if found and (target.parent / entry).is_dir() and not _running(found.group(1)):
+            shutil.rmtree(target.parent / entry, ignore_errors=True)
+
+
+def _running(pid: Optional[str]) -> bool:
+    """True when ``pid`` names another process that is still running."""
+    if pid is None or int(pid) == os.getpid():
+        return False
+    if os.name == "nt":  # os.kill(pid, 0) would end the process on Windows
+        return True
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
+
+
+@contextlib.contextmanager
+def _locked(directory: Path):
+    """Hold an exclusive lock on ``directory`` (POSIX ``flock``; no lock elsewhere)."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        yield
+        return
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
 
 
 def _read_card(card_file: Path) -> dict:
     """The parsed card, its fields and parameters checked (see :func:`_check_card`)."""
+    if not card_file.exists() and not card_file.is_symlink():
+        raise ModelError(f"{card_file} is missing: a saved model directory holds {CARD_FILE} "
+                         f"and the model file it names; save the model again")
+    data = read_bytes(card_file, error=ModelError)
     try:
-        card = json.loads(card_file.read_text("utf-8"))
-    except FileNotFoundError:
-        raise ModelError(f"{card_file} is missing: a saved model directory holds {MODEL_FILE} "
-                         f"and {CARD_FILE}; save the model again") from None
+        card = json.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as err:
         raise ModelError(f"{card_file} is not a model card ({err})") from None
+    except RecursionError:
+        raise ModelError(f"{card_file} is not a model card (JSON nested too deeply; a card is "
+                         "one object of fields and short lists)") from None
     _check_card(card, card_file)
     return card
+
+
+def _model_file_name(card: dict, card_file: Path) -> str:
+    """The model file a checked card names (``model.skops`` for cards that name none)."""
+    name = card.get("model_file") or MODEL_FILE
+    if not _MODEL_NAME.match(name):
+        raise ModelError(f"{card_file}: 'model_file' is {name!r:.80}, expected {MODEL_FILE!r} or "
+                         "'model-<16 hex digits>.skops' in the same folder; save the model again")
+    return name
+
+
+def model_file(path: Any = None) -> Path:
+    """The model file of a saved model: the file its card names.
+
+    >>> model_file().name
+    'model.skops'
+    """
+    directory = _model_dir(path)
+    return directory / _model_file_name(_read_card(directory / CARD_FILE), directory / CARD_FILE)
 
 
 def _check_card(card: Any, card_file: Path) -> None:
@@ -365,11 +501,11 @@ def _check_structure(pipeline: Any, model_file: Path) -> None:
 def _model_dir(path: Any) -> Path:
     """The model directory of ``path`` (a directory, its model file or card; None: shipped)."""
     directory = default_model_dir() if path is None else Path(path)
-    if directory.is_file() and directory.name in (MODEL_FILE, CARD_FILE):
+    if directory.is_file() and (directory.name == CARD_FILE or _MODEL_NAME.match(directory.name)):
         directory = directory.parent
     if not directory.is_dir():
         raise ModelError(f"no saved model at {directory}: expected a directory holding "
-                         f"{MODEL_FILE} and {CARD_FILE}")
+                         f"{CARD_FILE} and a model file")
     return directory
 
 
@@ -403,9 +539,18 @@ def load_model(path: Any = None) -> Any:
     import skops.io
 
     directory = _model_dir(path)
-    card_file, model_file = directory / CARD_FILE, directory / MODEL_FILE
+    card_file = directory / CARD_FILE
     card = _read_card(card_file)
-    data = read_bytes(model_file, error=ModelError, hint="; save the model again")
+    for attempt in range(3):
+        model_file = directory / _model_file_name(card, card_file)
+        try:
+            data = read_bytes(model_file, error=ModelError, hint="; save the model again")
+            break
+        except ModelError:  # a save in another process may have replaced the model meanwhile
+            newer = _read_card(card_file)
+            if attempt == 2 or newer.get("model_file") == card.get("model_file"):
+                raise
+            card = newer
     digest = hashlib.sha256(data).hexdigest()
     if digest != card["model_sha256"]:
         raise ModelError(f"{model_file}: card does not match model (sha256 {digest[:12]}…, card "
@@ -461,11 +606,16 @@ def cached_model(path: Any = None) -> Any:
 
     Examples
     --------
-    >>> cached_model() is cached_model(default_model_dir() / MODEL_FILE)
+    >>> cached_model() is cached_model(model_file())
     True
     """
     directory = Path(os.path.realpath(_model_dir(path)))
-    return _load_cached(directory, _stamp(directory / MODEL_FILE), _stamp(directory / CARD_FILE))
+    card_file = directory / CARD_FILE
+    try:
+        name = _model_file_name(json.loads(read_bytes(card_file, error=ModelError)), card_file)
+    except (ModelError, ValueError, TypeError, AttributeError, RecursionError):
+        name = MODEL_FILE  # load_model will say what is wrong
+    return _load_cached(directory, _stamp(directory / name), _stamp(card_file))
 
 
 @lru_cache(maxsize=4)

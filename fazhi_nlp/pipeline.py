@@ -26,6 +26,7 @@ from typing import Any, Optional, Sequence
 from .clean import clean_page, reported_year
 from .dedup import dedup_page
 from .errors import InputError
+from .files import check_encodable
 from .read import ReportSource, path_of, read_with_removals
 from .segment import segment_text
 from .types import Report, Unit
@@ -44,11 +45,13 @@ def process(source: ReportSource, *, doc_id: Optional[str] = None, input: str = 
     line: reading's records (stage ``"read"``: a page's scripts, navigation and hidden
     elements, a PDF's page headers and numbers) come first, with the line of the file as
     stored; the clean and dedup records follow, with the line of ``Report.source_text``.
-    Raises :class:`~fazhi_nlp.errors.InputError` for empty, binary or undecodable input.
+    Raises :class:`~fazhi_nlp.errors.InputError` for empty, binary or undecodable input,
+    and for text holding a lone surrogate (not valid Unicode).
     """
     path = path_of(source, input)
     name = str(path) if path else "<text>"
     raw, read_removed = read_with_removals(source, input=input)
+    check_encodable(raw, name)
     if not raw.strip():
         raise InputError(f"{name}: is empty (no text to process)")
     cleaned = clean_page(raw)

@@ -36,6 +36,9 @@ class Profile:
     ``(doc_id, section)``. ``groups`` maps a column (``agency``, ``year``, ...) to a table
     of mean report shares per value: every report weighs the same, however long.
     ``reports`` holds title, agency, year and the number of units counted per report.
+    ``reposts`` lists the reposted copies set aside (index ``doc_id``; ``duplicate_of``, the
+    report they repeat, and ``n_units``, the units not counted); :attr:`set_aside` says it in
+    words.
     """
 
     shares: "pd.DataFrame"
@@ -43,6 +46,26 @@ class Profile:
     by_section: "pd.DataFrame" = field(repr=False)
     groups: dict = field(repr=False)
     reports: "pd.DataFrame" = field(repr=False)
+    reposts: "pd.DataFrame" = field(repr=False, default=None)
+
+    @property
+    def set_aside(self) -> str:
+        """How many reposted reports and units were left out, and which ('' when none).
+
+        >>> import pandas as pd
+        >>> units = pd.DataFrame({"doc_id": ["a", "b", "b"], "label": ["publicity"] * 3,
+        ...                       "duplicate_of": [None, "a", "a"]})
+        >>> profile(units, kinds=None).set_aside
+        'set aside 1 reposted report (2 units): b (repeats a)'
+        """
+        if self.reposts is None or not len(self.reposts):
+            return ""
+        n, units = len(self.reposts), int(self.reposts["n_units"].sum())
+        named = ", ".join(f"{doc_id} (repeats {first})" for doc_id, first
+                          in self.reposts["duplicate_of"].head(10).items())
+        more = f", and {n - 10} more" if n > 10 else ""
+        return (f"set aside {n} reposted report{'s' if n != 1 else ''} ({units} unit"
+                f"{'s' if units != 1 else ''}): {named}{more}")
 
     @property
     def by_agency(self) -> Optional["pd.DataFrame"]:
@@ -73,7 +96,8 @@ def profile(units: Any, by: Union[str, Sequence[str], None] = None, *,
     weight : {"units", "chars"}
         Count each unit once, or weigh it by its number of characters.
     drop_duplicates : bool
-        Leave out reposted copies (rows with ``duplicate_of`` set).
+        Leave out reposted copies (rows with ``duplicate_of`` set); ``Profile.reposts`` and
+        ``Profile.set_aside`` say which and how many units.
 
     Examples
     --------
@@ -97,8 +121,14 @@ def profile(units: Any, by: Union[str, Sequence[str], None] = None, *,
     rows = frame
     if kinds is not None and "kind" in rows.columns:
         rows = rows[rows["kind"].isin(list(kinds))]
+    reposts = pd.DataFrame({"duplicate_of": pd.Series(dtype=object),
+                            "n_units": pd.Series(dtype="int64")}).rename_axis("doc_id")
     if drop_duplicates and "duplicate_of" in rows.columns:
-        rows = rows[rows["duplicate_of"].isna()]
+        copies = rows["duplicate_of"].notna()
+        if copies.any():
+            reposts = rows[copies].groupby("doc_id", sort=False).agg(
+                duplicate_of=("duplicate_of", "first"), n_units=("duplicate_of", "size"))
+        rows = rows[~copies]
     rows = rows[rows["label"].notna()]
     if weight == "chars":
         if "text" not in rows.columns:
@@ -139,4 +169,4 @@ def profile(units: Any, by: Union[str, Sequence[str], None] = None, *,
         key = reports[column]
         groups[column] = shares[key.notna()].groupby(key[key.notna()]).mean()
     return Profile(shares=shares, counts=counts, by_section=by_section, groups=groups,
-                   reports=reports)
+                   reports=reports, reposts=reposts)

@@ -475,6 +475,31 @@ def align_corpus(dev: Path) -> tuple[list[dict[str, Any]], dict[str, Any]]:
 
 # ---------------------------------------------------------------- command line
 
+def counts_tables(rows: list[dict[str, Any]]) -> str:
+    """Markdown tables of the shipped real units: per label and corpus, per kind of agency."""
+    from fazhi_nlp.labels import LABEL_NAMES
+
+    by = Counter((r["label"], r["corpus"]) for r in rows)
+    lines = ["| label | dev | collected | real units |", "|---|---|---|---|"]
+    for label in LABEL_NAMES:
+        dev, col = by[(label, "dev")], by[(label, "collected")]
+        lines.append(f"| `{label}` | {dev} | {col} | {dev + col} |")
+    lines.append(f"| total | {sum(v for (l, c), v in by.items() if c == 'dev')} | "
+                 f"{sum(v for (l, c), v in by.items() if c == 'collected')} | {len(rows)} |")
+    kinds = defaultdict(lambda: [set(), 0, set()])
+    for r in rows:
+        k = kinds[r["kind_group"]]
+        k[0].add(r["doc_id"]); k[1] += 1; k[2].add(r["agency_kind"])
+    lines += ["", "| kind of agency | reports | units | kinds as published |", "|---|---|---|---|"]
+    for group, (docs, n, fine) in sorted(kinds.items(), key=lambda kv: -len(kv[1][0])):
+        lines.append(f"| {group} | {len(docs)} | {n} | {', '.join(sorted(fine))} |")
+    years = Counter(str(r["year"]) for r in {r["doc_id"]: r for r in rows}.values())
+    provinces = Counter(r["province"] for r in {r["doc_id"]: r for r in rows}.values())
+    lines += ["", f"Years: {', '.join(f'{y} ({n})' for y, n in sorted(years.items()))}.",
+              f"Provinces: {len(provinces)} ({', '.join(f'{p} {n}' for p, n in provinces.most_common())})."]
+    return "\n".join(lines)
+
+
 def main(argv: Optional[list[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, default=OUT_LABELS, help="labels file to write")
@@ -506,6 +531,7 @@ def main(argv: Optional[list[str]] = None) -> int:
                         "year": row["year"], "province": row["province"], "url": row["url"],
                         "corpus": row["corpus"], "match": row["match"]})
     args.out.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in shipped), encoding="utf-8")
+    print(counts_tables(shipped))
     args.summary.write_text(json.dumps(summaries, ensure_ascii=False, indent=1), encoding="utf-8")
     print(f"wrote {len(shipped)} labelled units of {len({r['doc_id'] for r in shipped})} reports to {args.out}")
     return 0

@@ -258,3 +258,91 @@ def test_evaluate_on_a_small_file_says_why_there_is_no_threshold(tmp_path, capsy
     out = capsys.readouterr().out
     assert "nan" not in out
     assert "support" in out and " 0\n" not in out.split("confusion")[0]
+
+
+# --------------------------------------------------------------------------- outputs never destroy inputs
+
+
+@pytest.fixture()
+def labels_csv(tmp_path):
+    path = tmp_path / "L.csv"
+    path.write_text("text,label,doc_id\n组织开展宪法宣传周活动。,publicity,a\n开展普法进企业活动。,publicity,b\n"
+                    "严格落实行政执法三项制度。,enforcement,a\n规范行政执法行为。,enforcement,b\n",
+                    encoding="utf-8")
+    return path
+
+
+def test_an_output_that_is_an_input_or_another_output_is_refused_before_any_work(
+        tmp_path, labels_csv, capsys, monkeypatch):
+    report = tmp_path / "report.txt"
+    shutil.copy(seed_path("004"), report)
+    before = labels_csv.read_bytes()
+    (tmp_path / "link.csv").symlink_to(labels_csv)
+    (tmp_path / "sub").mkdir()
+    monkeypatch.chdir(tmp_path)
+    cases = [
+        (["evaluate", "L.csv", "--predictions", "L.csv"], "L.csv: is an input of this command and the --predictions output"),
+        (["evaluate", str(labels_csv), "--predictions", "link.csv"], "link.csv: is an input"),
+        (["evaluate", "L.csv", "--predictions", "sub/../L.csv"], "sub/../L.csv: is an input"),
+        (["classify", "report.txt", "-o", "x.csv", "--reports", "x.csv"],
+         "x.csv: given both to -o and to --reports"),
+        (["classify", "report.txt", "-o", "./x.csv", "--reports", str(tmp_path / "x.csv")],
+         "given both to -o and to --reports"),
+        (["profile", "link.csv", "-o", "L.csv"], "L.csv: is an input of this command and the -o output"),
+    ]
+    for args, said in cases:
+        assert main(args) == 2, args
+        out, err = capsys.readouterr()
+        assert err.startswith("fazhi-nlp: error: ") and said in err, (args, err)
+        assert out == ""
+    assert labels_csv.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["L.csv", "link.csv", "report.txt", "sub"]
+
+
+def test_a_full_disk_names_the_file_and_leaves_the_old_output(tmp_path, capsys, monkeypatch):
+    import errno
+
+    out = tmp_path / "units.csv"
+    out.write_text("the units of yesterday\n", encoding="utf-8")
+    write = os.write
+
+    def full(fd, data):
+        if os.fstat(fd).st_size + len(data) > 4096:  # the disk fills up after 4 KB
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        return write(fd, data)
+
+    monkeypatch.setattr(os, "write", full)
+    assert main(["classify", str(seed_path("004")), "-o", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err == f"fazhi-nlp: error: {out}: cannot be written (No space left on device)\n"
+    assert out.read_text(encoding="utf-8") == "the units of yesterday\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["units.csv"]  # no temporary file left
+
+
+def test_a_plot_or_labelling_file_that_cannot_be_written_is_named(tmp_path, capsys, monkeypatch):
+    import errno
+
+    real_fsync = os.fsync
+
+    def failing_fsync(fd):
+        raise OSError(errno.EIO, os.strerror(errno.EIO))
+
+    monkeypatch.setattr(os, "fsync", failing_fsync)
+    to_label = tmp_path / "to_label.csv"
+    assert main(["suggest", str(seed_path("004")), "-n", "3", "-o", str(to_label),
+                 "--include-labelled"]) == 2
+    assert capsys.readouterr().err == f"fazhi-nlp: error: {to_label}: cannot be written (Input/output error)\n"
+    assert main(["profile", str(seed_path("004")), "--plot", str(tmp_path / "shares.png")]) == 2
+    assert capsys.readouterr().err.endswith(f"{tmp_path / 'shares.png'}: cannot be written (Input/output error)\n")
+    assert list(tmp_path.iterdir()) == []
+    monkeypatch.setattr(os, "fsync", real_fsync)
+    assert main(["profile", str(seed_path("004")), "--plot", str(tmp_path / "shares.png")]) == 0
+    assert [p.name for p in tmp_path.iterdir()] == ["shares.png"]
+
+
+def test_a_full_disk_behind_standard_output_is_one_error_line():
+    with open("/dev/full", "w") as full:  # a device that is always full (Linux)
+        process = subprocess.run([sys.executable, "-m", "fazhi_nlp.cli", "classify", str(seed_path("004"))],
+                                 stdout=full, stderr=subprocess.PIPE, text=True, timeout=300)
+    assert process.returncode == 2
+    assert process.stderr == "fazhi-nlp: error: standard output: cannot be written (No space left on device)\n"

@@ -150,3 +150,107 @@ def test_missing_paths_and_folders_without_reports_raise(tmp_path):
         classify_corpus([SEEDS_DIR, tmp_path / "missing"], progress=False)
     with pytest.raises(InputError, match="no reports found"):
         classify_corpus(tmp_path, progress=False)
+
+
+# --------------------------------------------------------------------------- reposts and unreadable entries
+
+
+def _zhongshan(year: int = 2022, agency: str = "中山市科技局") -> str:
+    """Seed 000 as that agency's report of ``year`` (the text of a next-year report repeats
+    most of this year's)."""
+    text = seed_path("000").read_text(encoding="utf-8")
+    return text.replace("2022", str(year)).replace("中山市科技局", agency)
+
+
+def test_the_same_agencys_next_year_report_and_another_agencys_copy_are_not_reposts(tmp_path):
+    (tmp_path / "zs2022.txt").write_text(_zhongshan(), encoding="utf-8")
+    (tmp_path / "zs2023.txt").write_text(_zhongshan(2023), encoding="utf-8")
+    (tmp_path / "jm2022.txt").write_text(_zhongshan(agency="江门市科技局"), encoding="utf-8")
+    (tmp_path / "zs2022_repost.txt").write_text("转载自中山市人民政府门户网站\n" + _zhongshan(),
+                                                encoding="utf-8")
+    result = classify_corpus(tmp_path, progress=False)
+    reports = result.reports.set_index("doc_id")
+    assert reports.loc[["zs2022", "zs2023", "jm2022"], "year"].tolist() == [2022, 2023, 2022]
+    assert reports["duplicate_of"].dropna().to_dict() == {"zs2022_repost": "zs2022"}
+    # the repost stays in the results, flagged
+    copies = result.units[result.units["doc_id"] == "zs2022_repost"]
+    assert len(copies) == reports.loc["zs2022_repost", "n_units"] > 0
+    assert (copies["duplicate_of"] == "zs2022").all()
+
+
+def test_find_duplicate_reports_takes_reports_and_keeps_years_and_agencies_apart(tmp_path):
+    import fazhi_nlp
+    from fazhi_nlp.dedup import find_duplicate_reports
+
+    texts = {"2022": _zhongshan(), "2023": _zhongshan(2023), "copy": "转载\n" + _zhongshan()}
+    for name, text in texts.items():
+        (tmp_path / f"{name}.txt").write_text(text, encoding="utf-8")
+    reports = {name: fazhi_nlp.process(tmp_path / f"{name}.txt") for name in texts}
+    assert find_duplicate_reports(reports) == [["2022", "copy"]]
+    # given as bare texts, nothing tells the years apart
+    assert find_duplicate_reports({k: r.text for k, r in reports.items()}) == [["2022", "2023", "copy"]]
+    with pytest.raises(InputError, match="report 'x': expected its text"):
+        find_duplicate_reports({"x": b"bytes"})
+
+
+def _no_hang(function, *args, **kwargs):
+    """Run ``function`` in a thread; fail (instead of hanging the suite) if it never returns."""
+    import threading
+
+    out = {}
+    worker = threading.Thread(target=lambda: out.update(value=function(*args, **kwargs)), daemon=True)
+    worker.start()
+    worker.join(timeout=300)
+    assert "value" in out, f"{function.__name__} did not return: it waits on something"
+    return out["value"]
+
+
+def test_dangling_links_fifos_and_unreadable_entries_are_listed_in_errors(tmp_path, monkeypatch):
+    import os
+
+    shutil.copy(seed_path("004"), tmp_path / "good.txt")
+    os.symlink(tmp_path / "deleted.txt", tmp_path / "dangling.txt")
+    os.mkfifo(tmp_path / "pipe.txt")
+    (tmp_path / "locked.txt").write_text("一、总体情况\n全年办理行政复议案件12件。", encoding="utf-8")
+    (tmp_path / "closed").mkdir()
+    (tmp_path / "closed" / "inside.txt").write_text("全年办理行政复议案件12件。", encoding="utf-8")
+    real_open, real_scandir = os.open, os.scandir
+
+    def no_permission(path, *args, **kwargs):  # as the system says it to a user without rights
+        if os.fspath(path) in (str(tmp_path / "locked.txt"), str(tmp_path / "closed")):
+            raise PermissionError(13, "Permission denied", os.fspath(path))
+        return (real_open if args or kwargs else real_scandir)(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", no_permission)
+    monkeypatch.setattr(os, "scandir", lambda path=".": no_permission(path))
+    result = _no_hang(classify_corpus, tmp_path, progress=False)
+    assert result.reports["doc_id"].tolist() == ["good"]
+    errors = dict(zip(result.errors["source"], result.errors["reason"]))
+    assert errors == {
+        str(tmp_path / "closed"): "cannot list this folder (Permission denied)",
+        str(tmp_path / "dangling.txt"): f"broken symbolic link (it points to {tmp_path / 'deleted.txt'}, "
+                                        "which does not exist)",
+        str(tmp_path / "locked.txt"): "cannot be read (Permission denied)",
+        str(tmp_path / "pipe.txt"): "is a named pipe (FIFO), not a file; pass a regular file",
+    }
+
+
+def test_a_fifo_named_directly_is_an_error_not_a_wait(tmp_path):
+    import os
+
+    os.mkfifo(tmp_path / "pipe.txt")
+    shutil.copy(seed_path("004"), tmp_path / "good.txt")
+    result = _no_hang(classify_corpus, [tmp_path / "pipe.txt", tmp_path / "good.txt"], progress=False)
+    assert result.errors["reason"].tolist() == ["is a named pipe (FIFO), not a file; pass a regular file"]
+    assert result.reports["doc_id"].tolist() == ["good"]
+
+
+def test_bytes_and_lone_surrogates_in_a_dataframe_are_errors_naming_the_row():
+    texts = pd.DataFrame({"text": ["一、推进严格规范公正文明执法\n全面落实行政执法三项制度。",
+                                   "全面落实行政执法三项制度。".encode("gbk"),
+                                   "一、总体情况\n全年办理\ud800案件。"]}, index=["ok", "raw", "broken"])
+    result = classify_corpus(texts, progress=False)
+    assert result.reports["doc_id"].tolist() == ["ok"]
+    errors = dict(zip(result.errors["source"], result.errors["reason"]))
+    assert errors["raw"].startswith("the text cell holds bytes, expected text (str)")
+    assert errors["broken"].startswith("the text cell, line 2, column 5: lone surrogate U+D800")

@@ -41,7 +41,7 @@ from fazhi_nlp.dedup import dedup_page
 from fazhi_nlp.segment import segment_text
 from fazhi_nlp.clean import normalise
 from fazhi_nlp.labels import LABEL_NAMES
-from fazhi_nlp.persist import CARD_FILE, MODEL_FILE
+from fazhi_nlp.persist import CARD_FILE, model_file
 from fazhi_nlp.types import KINDS, SECTIONS
 
 BAD = Path(__file__).resolve().parent / "fixtures" / "bad_input"
@@ -385,8 +385,8 @@ def test_saved_model_loads_and_predicts_the_same(tiny_models):
 
 def test_garbage_model_file_is_refused_naming_it(tiny_models, tmp_path):
     path = _copy(tiny_models, "a", tmp_path)
-    (path / MODEL_FILE).write_bytes(b"\x00garbage" * 100)
-    with pytest.raises(ModelError, match=re.escape(str(path / MODEL_FILE))):
+    model_file(path).write_bytes(b"\x00garbage" * 100)
+    with pytest.raises(ModelError, match=re.escape(str(model_file(path)))):
         load_model(path)
 
 
@@ -394,19 +394,19 @@ def test_truncated_model_file_with_a_matching_hash_is_refused_naming_it(tiny_mod
     import hashlib
 
     path = _copy(tiny_models, "a", tmp_path)
-    data = (path / MODEL_FILE).read_bytes()
-    (path / MODEL_FILE).write_bytes(data[: len(data) // 2])
+    data = model_file(path).read_bytes()
+    model_file(path).write_bytes(data[: len(data) // 2])
     card = json.loads((path / CARD_FILE).read_text("utf-8"))
     card["model_sha256"] = hashlib.sha256(data[: len(data) // 2]).hexdigest()
     (path / CARD_FILE).write_text(json.dumps(card), "utf-8")
-    with pytest.raises(ModelError, match=re.escape(str(path / MODEL_FILE))):
+    with pytest.raises(ModelError, match=re.escape(str(model_file(path)))):
         load_model(path)
 
 
 def test_card_whose_hash_does_not_match_the_model_is_refused(tiny_models, tmp_path):
     path = _copy(tiny_models, "a", tmp_path)
-    shutil.copyfile(tiny_models / "b" / MODEL_FILE, path / MODEL_FILE)
-    with pytest.raises(ModelError, match=re.escape(str(path / MODEL_FILE)) + ".*card does not match model"):
+    shutil.copyfile(model_file(tiny_models / "b"), model_file(path))
+    with pytest.raises(ModelError, match=re.escape(str(model_file(path))) + ".*card does not match model"):
         load_model(path)
 
 
@@ -431,3 +431,22 @@ def test_corpus_of_bad_files_reports_each_and_classifies_the_rest(tiny_models):
     for doc_id, n_units in zip(result.reports["doc_id"], result.reports["n_units"]):
         assert (result.units["doc_id"] == doc_id).sum() == n_units > 0
     assert set(result.units["label"]) <= set(LABEL_NAMES)
+
+
+# --------------------------------------------------------------------------- text that is not text
+
+
+def test_a_lone_surrogate_is_an_input_error_naming_line_and_column():
+    with pytest.raises(InputError, match=r"<text>, line 2, column 7: lone surrogate U\+DC80"):
+        process("一、总体情况\n全年办理案件\udc80十二件。")
+
+
+def test_a_named_pipe_is_refused_without_waiting_for_a_writer(tmp_path):
+    import os
+
+    os.mkfifo(tmp_path / "report.txt")
+    with pytest.raises(InputError, match=re.escape(f"{tmp_path / 'report.txt'}: is a named pipe (FIFO)")):
+        process(tmp_path / "report.txt")
+    with pytest.raises(InputError, match="broken symbolic link"):
+        os.symlink(tmp_path / "gone.txt", tmp_path / "link.txt")
+        read_report(tmp_path / "link.txt")

@@ -330,3 +330,34 @@ def test_user_corrections_override_shipped_labels(tmp_path):
     assert merged.labels[merged.texts.index(text)] == other
     assert merged.frame.iloc[-1]["source"] == "user"
     assert merged.conflicts[-1].labels == (label, other)
+
+
+# --- cells and lines that are not what a label file holds ------------------------------
+
+def test_bytes_cells_in_a_dataframe_name_the_row_and_column():
+    df = pd.DataFrame({"text": ["开展普法宣传。", "组织学法。".encode("utf-8")],
+                       "label": ["publicity", "study_training"], "doc_id": [b"a", "b"]})
+    with pytest.raises(LabelError) as info:
+        load_labels(df)
+    message = str(info.value)
+    assert "DataFrame, row 1: doc_id holds bytes (b'a'…), expected text (str)" in message
+    assert "DataFrame, row 2: text holds bytes" in message
+
+
+def test_lone_surrogates_name_the_file_line_and_column(tmp_path):
+    path = tmp_path / "labels.jsonl"  # JSON may spell a lone surrogate as an escape
+    path.write_text('{"text": "开展普法宣传。", "label": "publicity"}\n'
+                    '{"text": "组织\\ud800学法。", "label": "study_training"}\n', encoding="utf-8")
+    with pytest.raises(LabelError, match=re.escape(f"{path}, line 2: text, line 1, column 3: lone "
+                                                   "surrogate U+D800")):
+        load_labels(path)
+    with pytest.raises(LabelError, match=r"DataFrame, row 1: label, line 1, column 10: lone surrogate"):
+        load_labels(pd.DataFrame({"text": ["开展普法宣传。"], "label": ["publicity\udc80"]}))
+
+
+def test_a_deeply_nested_json_line_names_the_file_and_line(tmp_path):
+    path = tmp_path / "labels.jsonl"
+    path.write_text('{"text": "开展普法宣传。", "label": "publicity"}\n'
+                    + "[" * 100_000 + "]" * 100_000 + "\n", encoding="utf-8")
+    with pytest.raises(LabelError, match=re.escape(f"{path}, line 2: JSON nested too deeply")):
+        load_labels(path)

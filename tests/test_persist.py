@@ -21,7 +21,7 @@ from fazhi_nlp.training import rebuild_default_model
 from fazhi_nlp.errors import ModelError
 from fazhi_nlp.labels import shipped_labels
 from fazhi_nlp.persist import (CARD_FILE, CARD_FORMAT, MODEL_FILE, ModelVersionWarning,
-                               cached_model, default_model_dir, load_model)
+                               cached_model, default_model_dir, load_model, model_file)
 
 SAMPLE = [
     {"text": "严格落实重大行政决策程序，聘请法律顾问参与合法性审查。", "heading": "（三）健全依法决策机制"},
@@ -63,8 +63,8 @@ def rewrite_card(path, **changes):
 
 
 def replace_model_file(path, data: bytes):
-    """Put other bytes in model.skops and make the card's hash agree, as an attacker would."""
-    (path / MODEL_FILE).write_bytes(data)
+    """Put other bytes in the model file and make the card's hash agree, as an attacker would."""
+    model_file(path).write_bytes(data)
     rewrite_card(path, model_sha256=hashlib.sha256(data).hexdigest())
 
 
@@ -91,7 +91,7 @@ def test_card_records_what_the_model_is(model, saved, labels):
     assert data["params"] == DEFAULT_PARAMS
     assert data["versions"]["scikit-learn"] == sklearn.__version__
     assert set(data["versions"]) >= {"fazhi_nlp", "jieba", "numpy", "skops"}
-    assert data["model_sha256"] == hashlib.sha256((saved / MODEL_FILE).read_bytes()).hexdigest()
+    assert data["model_sha256"] == hashlib.sha256(model_file(saved).read_bytes()).hexdigest()
     training = data["training_data"]
     assert training["n"] == len(labels)
     assert sum(training["per_label"].values()) == len(labels)
@@ -103,15 +103,17 @@ def test_card_records_what_the_model_is(model, saved, labels):
 
 def test_saving_again_replaces_the_model_whole(model, saved, labels):
     other = Classifier(features="word", model="sgd").fit(labels.frame, labels.frame["label"])
+    first = model_file(saved)
     save_model(other, saved)
-    assert sorted(p.name for p in saved.iterdir()) == [CARD_FILE, MODEL_FILE]
+    assert sorted(p.name for p in saved.iterdir()) == [CARD_FILE, model_file(saved).name]
+    assert model_file(saved) != first and not first.exists()
     assert load_model(saved).get_params()["features"] == "word"
     assert card(saved)["cv"] is None and load_model(saved).threshold_ is None
     assert [p.name for p in saved.parent.iterdir()] == ["m"]  # no temporary directories left
 
 
 def test_a_failed_save_leaves_the_old_model(model, saved, monkeypatch):
-    before = (saved / MODEL_FILE).read_bytes(), (saved / CARD_FILE).read_bytes()
+    before = model_file(saved).read_bytes(), (saved / CARD_FILE).read_bytes()
 
     def crash(*args, **kwargs):
         raise OSError("disk full")
@@ -119,7 +121,7 @@ def test_a_failed_save_leaves_the_old_model(model, saved, monkeypatch):
     monkeypatch.setattr(skops.io, "dumps", crash)
     with pytest.raises(OSError, match="disk full"):
         save_model(model, saved)
-    assert ((saved / MODEL_FILE).read_bytes(), (saved / CARD_FILE).read_bytes()) == before
+    assert (model_file(saved).read_bytes(), (saved / CARD_FILE).read_bytes()) == before
     assert [p.name for p in saved.parent.iterdir()] == ["m"]
     monkeypatch.undo()
     load_model(saved)
@@ -141,28 +143,28 @@ def test_integer_labels_survive_a_round_trip(tmp_path):
 
 
 def test_load_accepts_the_model_file_or_card_path(saved):
-    by_file, by_card = load_model(saved / MODEL_FILE), load_model(saved / CARD_FILE)
+    by_file, by_card = load_model(model_file(saved)), load_model(saved / CARD_FILE)
     assert by_file.classes_.tolist() == by_card.classes_.tolist()
 
 
 def test_edited_model_file_does_not_match_card(saved):
-    data = (saved / MODEL_FILE).read_bytes()
-    (saved / MODEL_FILE).write_bytes(data[:-100])  # truncated
+    data = model_file(saved).read_bytes()
+    model_file(saved).write_bytes(data[:-100])  # truncated
     with pytest.raises(ModelError, match="card does not match model"):
         load_model(saved)
 
 
 def test_corrupt_model_file_is_refused_naming_the_file(saved):
-    data = bytearray((saved / MODEL_FILE).read_bytes())
+    data = bytearray(model_file(saved).read_bytes())
     data[len(data) // 2: len(data) // 2 + 64] = b"\x00" * 64
     replace_model_file(saved, bytes(data[: len(data) - 1000]))
-    with pytest.raises(ModelError, match=r"m/model\.skops"):
+    with pytest.raises(ModelError, match=r"m/model-[0-9a-f]{16}\.skops"):
         load_model(saved)
 
 
 def test_a_pickle_is_refused(saved):
     replace_model_file(saved, pickle.dumps({"pipeline": "anything"}))
-    with pytest.raises(ModelError, match=r"model\.skops is not a readable skops model file"):
+    with pytest.raises(ModelError, match=r"m/model-[0-9a-f]{16}\.skops is not a readable skops model file"):
         load_model(saved)
 
 
@@ -170,7 +172,7 @@ def test_untrusted_custom_type_is_refused(saved):
     replace_model_file(saved, skops.io.dumps({"format": CARD_FORMAT, "pipeline": Gadget(),
                                               "terms": {}}))
     with pytest.raises(ModelError,
-                       match=r"refusing to load untrusted type .*Gadget from .*model\.skops"):
+                       match=r"refusing to load untrusted type .*Gadget from .*model-[0-9a-f]{16}\.skops"):
         load_model(saved)
 
 
@@ -229,16 +231,16 @@ def test_the_bytes_whose_hash_was_checked_are_the_bytes_loaded(model, saved, lab
     """A file swapped after the hash check (here: by get_untrusted_types) is not what loads."""
     other = Classifier(model="sgd", C=0.01).fit(labels.frame, labels.frame["label"])
     save_model(other, saved.parent / "other")
-    swapped = (saved.parent / "other" / MODEL_FILE).read_bytes()
+    swapped = model_file(saved.parent / "other").read_bytes()
     real = skops.io.get_untrusted_types
 
     def swap_then_check(**kwargs):
-        (saved / MODEL_FILE).write_bytes(swapped)
+        model_file(saved).write_bytes(swapped)
         return real(**kwargs)
 
     monkeypatch.setattr(skops.io, "get_untrusted_types", swap_then_check)
     loaded = load_model(saved)
-    assert (saved / MODEL_FILE).read_bytes() == swapped  # the swap happened during the load
+    assert model_file(saved).read_bytes() == swapped  # the swap happened during the load
     np.testing.assert_array_equal(loaded.predict_proba(SAMPLE), model.predict_proba(SAMPLE))
 
 
@@ -340,3 +342,103 @@ def test_cached_model_sees_a_changed_card(tmp_path):
     stat = (tmp_path / "m" / CARD_FILE).stat()
     os.utime(tmp_path / "m" / CARD_FILE, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))
     assert cached_model(tmp_path / "m").threshold_ == 0.4 and first.threshold_ is None
+
+
+# --- a save killed at any moment ---------------------------------------------------------
+
+def _killed_save(clf, path, step: int) -> bool:
+    """Save ``clf`` to ``path`` in a forked process that dies (os._exit, no clean-up) just
+    before its ``step``-th file-system change; True when the save finished first."""
+    pid = os.fork()
+    if pid == 0:  # the child: count the changes and die at the chosen one
+        try:
+            count = [0]
+
+            def dying(function):
+                def wrapper(*args, **kwargs):
+                    count[0] += 1
+                    if count[0] == step:
+                        os._exit(9)
+                    return function(*args, **kwargs)
+                return wrapper
+
+            for name in ("replace", "rename", "unlink", "mkdir", "rmdir", "write", "open"):
+                setattr(os, name, dying(getattr(os, name)))
+            shutil.rmtree = dying(shutil.rmtree)
+            save_model(clf, path)
+        finally:
+            os._exit(0)
+    _, status = os.waitpid(pid, 0)
+    return os.waitstatus_to_exitcode(status) == 0
+
+
+def test_a_save_killed_at_any_moment_leaves_the_old_or_the_new_model(model, tmp_path):
+    other = Classifier().fit(TINY, TINY_LABELS)
+    old_labels, new_labels = list(model.classes_), list(other.classes_)
+    for target in ("fresh", "existing"):
+        path = tmp_path / target
+        step = 0
+        while True:
+            step += 1
+            if target == "existing":
+                shutil.rmtree(path, ignore_errors=True)
+                save_model(model, path)
+            finished = _killed_save(other, path, step)
+            if target == "fresh" and not path.exists():
+                assert not finished  # killed before the new folder was renamed into place
+            else:
+                loaded = load_model(path)
+                assert list(loaded.classes_) in (old_labels, new_labels)
+                if finished:
+                    assert list(loaded.classes_) == new_labels
+            if finished:
+                break
+            save_model(other, path)  # the next save removes what the killed one left
+            assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+            assert sorted(p.name for p in path.iterdir()) == [CARD_FILE, model_file(path).name]
+            shutil.rmtree(path)
+        assert step > 3  # the save was killed at several moments before it could finish
+
+
+def test_leftovers_of_killed_saves_are_removed_by_the_next_save(model, tmp_path):
+    path = tmp_path / "m"
+    save_model(model, path)
+    (path / ".model-0123456789abcdef.0123456789ab.tmp").write_bytes(b"half a model")
+    (path / ".card.0123456789ab.tmp").write_bytes(b"{")
+    (path / "model-0123456789abcdef.skops").write_bytes(b"a model file no card names")
+    for stale in (".m.4194304-0123abcd.tmp", ".m.k2j4_x9q.tmp", ".m.0123abcd.old"):
+        (tmp_path / stale).mkdir()
+        (tmp_path / stale / CARD_FILE).write_text("{}")
+    running = tmp_path / f".m.{os.getppid()}-0123abcd.tmp"  # a save still running elsewhere
+    running.mkdir()
+    (tmp_path / "notes.tmp").mkdir()  # not ours
+    save_model(model, path)
+    assert sorted(p.name for p in path.iterdir()) == [CARD_FILE, model_file(path).name]
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["m", running.name, "notes.tmp"])
+
+
+def test_a_model_saved_by_an_earlier_version_loads_and_is_replaced_whole(model, tmp_path):
+    old = tmp_path / "old"
+    shutil.copytree(default_model_dir(), old)  # model.skops + a card that names it
+    assert model_file(old).name == MODEL_FILE
+    data = card(old)
+    del data["model_file"]  # cards of the first versions did not name the file
+    (old / CARD_FILE).write_text(json.dumps(data), "utf-8")
+    assert load_model(old).predict(SAMPLE[1:2])[0] == "publicity"
+    assert load_model(old / MODEL_FILE).classes_.tolist() == model.classes_.tolist()
+    save_model(Classifier().fit(TINY, TINY_LABELS), old)
+    assert sorted(p.name for p in old.iterdir()) == [CARD_FILE, model_file(old).name]
+    assert MODEL_FILE not in os.listdir(old) and load_model(old).classes_.tolist() == sorted(TINY_LABELS)
+
+
+@pytest.mark.parametrize("name", ["../model.skops", "/etc/passwd", "model-xyz.skops", "card.json"])
+def test_a_card_naming_another_file_is_refused(saved, name):
+    rewrite_card(saved, model_file=name)
+    with pytest.raises(ModelError, match=r"m/card\.json: 'model_file' is .*expected 'model.skops'"):
+        load_model(saved)
+
+
+def test_a_deeply_nested_card_is_refused_naming_it(saved):
+    (saved / CARD_FILE).write_text('{"format": ' + "[" * 100_000 + "]" * 100_000 + "}", "utf-8")
+    with pytest.raises(ModelError, match=r"m/card\.json is not a model card \(JSON nested too deeply"):
+        load_model(saved)

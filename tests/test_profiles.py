@@ -58,6 +58,11 @@ def test_profile_leaves_reposted_copies_out_of_group_comparisons(seeds):
     copy = first.assign(doc_id="copy", duplicate_of=first["doc_id"].iloc[0])
     prof = profile(pd.concat([seeds.units, copy], ignore_index=True))
     assert "copy" not in prof.shares.index
+    counted = int(first["kind"].isin(["sentence", "clause"]).sum())
+    assert prof.reposts.to_dict("index") == {"copy": {"duplicate_of": first["doc_id"].iloc[0],
+                                                      "n_units": counted}}
+    assert prof.set_aside == f"set aside 1 reposted report ({counted} units): copy (repeats {first['doc_id'].iloc[0]})"
+    assert profile(seeds).set_aside == "" and len(profile(seeds).reposts) == 0
     with pytest.raises(InputError, match="province"):
         profile(seeds, by="province")
 
@@ -84,3 +89,18 @@ def test_plots_are_written_as_png_with_readable_label_names(seeds, tmp_path, mon
     assert [t.get_text() for t in ax.get_xticklabels()] == list(LABEL_NAMES)
     assert [t.get_text() for t in ax.get_yticklabels()] == list(prof.shares.index)
     plt.close("all")
+
+
+def test_profile_of_a_folder_says_which_reposts_it_set_aside(tmp_path, capsys):
+    from fazhi_nlp.cli import main
+
+    shutil.copy(seed_path("004"), tmp_path / "yiyuan.txt")
+    (tmp_path / "yiyuan_repost.txt").write_text("转载自沂源县人民政府网站\n" + seed_path("004").read_text("utf-8"),
+                                         encoding="utf-8")
+    result = classify_corpus(tmp_path, progress=False)
+    prof = profile(result)
+    assert list(prof.shares.index) == ["yiyuan"]
+    assert prof.reposts.index.tolist() == ["yiyuan_repost"] and prof.reposts["n_units"].iloc[0] > 0
+    assert main(["profile", str(tmp_path), "-o", str(tmp_path / "shares.csv")]) == 0
+    out = capsys.readouterr().out
+    assert f"set aside 1 reposted report ({prof.reposts['n_units'].iloc[0]} units): yiyuan_repost (repeats yiyuan)" in out
