@@ -26,7 +26,6 @@ from typing import Any, Optional, Sequence
 from .clean import clean_page, reported_year
 from .dedup import dedup_page
 from .errors import InputError
-from .files import check_encodable
 from .read import ReportSource, path_of, read_with_removals
 from .segment import segment_text
 from .types import Report, Unit
@@ -51,7 +50,6 @@ def process(source: ReportSource, *, doc_id: Optional[str] = None, input: str = 
     path = path_of(source, input)
     name = str(path) if path else "<text>"
     raw, read_removed = read_with_removals(source, input=input)
-    check_encodable(raw, name)
     if not raw.strip():
         raise InputError(f"{name}: is empty (no text to process)")
     cleaned = clean_page(raw)

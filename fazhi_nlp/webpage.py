@@ -35,6 +35,7 @@ from __future__ import annotations
 import re
 from typing import Optional
 
+from .files import check_encodable
 from .errors import InputError
 from .types import Removal
 
@@ -118,21 +119,16 @@ def page_text(html: str, *, name: str = "<html>") -> tuple[str, tuple[Removal, .
 
 
 def encodable(text: str, name: str) -> bytes:
-    """``text`` as UTF-8, or :class:`~fazhi_nlp.errors.InputError` naming ``name`` when it
-    holds a lone surrogate (half of a UTF-16 pair, left by a broken conversion).
+    """``text`` as UTF-8, or :class:`~fazhi_nlp.errors.InputError` naming ``name``, the line
+    and the column when it holds a lone surrogate (see :func:`fazhi_nlp.files.check_encodable`).
 
     >>> encodable("法治\\ud800政府", "<text>")
     Traceback (most recent call last):
     ...
-    fazhi_nlp.errors.InputError: <text>: holds a lone surrogate U+D800 at character 2 (line 1), ...
+    fazhi_nlp.errors.InputError: <text>, line 1, column 3: lone surrogate U+D800 ...
     """
-    try:
-        return text.encode("utf-8")
-    except UnicodeEncodeError as exc:
-        line = text.count("\n", 0, exc.start) + 1
-        raise InputError(f"{name}: holds a lone surrogate U+{ord(text[exc.start]):04X} at character "
-                         f"{exc.start} (line {line}), half of a UTF-16 pair left by a broken conversion; "
-                         "decode the file again from its bytes") from None
+    check_encodable(text, name)
+    return text.encode("utf-8")
 
 
 def _parse(data: bytes):
