@@ -253,7 +253,7 @@ class Classifier(ClassifierMixin, BaseEstimator):
 
     def __init__(self, *, features: str = "char", use_heading: bool = False,
                  heading_weight: float = 0.5, char_ngram_range: tuple[int, int] = (1, 3),
-                 model: str = "logreg", C: float = 10.0,
+                 model: str = "logreg", C: float = 30.0,
                  class_weight: Any = "balanced", random_state: Optional[int] = 0):
         self.features = features
         self.use_heading = use_heading
@@ -387,7 +387,7 @@ class Classifier(ClassifierMixin, BaseEstimator):
         ...                        ["study_training", "publicity", "disputes"])
         >>> best = clf.explain("开展普法宣传活动", top_labels=1, n_terms=3)[0]
         >>> print(best)
-        publicity 0.84: 传 +0.11, 宣 +0.11, 宣传 +0.11
+        publicity 0.93: 传 +0.15, 宣 +0.15, 宣传 +0.15
         """
         check_is_fitted(self, "pipeline_")
         features = self.pipeline_.named_steps["features"]

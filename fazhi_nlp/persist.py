@@ -373,8 +373,8 @@ def _model_file_name(card: dict, card_file: Path) -> str:
 def model_file(path: Any = None) -> Path:
     """The model file of a saved model: the file its card names.
 
-    >>> model_file().name
-    'model.skops'
+    >>> model_file().suffix, model_file().parent == default_model_dir()
+    ('.skops', True)
     """
     directory = _model_dir(path)
     return directory / _model_file_name(_read_card(directory / CARD_FILE), directory / CARD_FILE)
