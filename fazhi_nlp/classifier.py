@@ -267,6 +267,11 @@ class Classifier(ClassifierMixin, BaseEstimator):
         self._scorer = None
         return self
 
+    def __getstate__(self) -> dict:  # the scorer is rebuilt where the model is unpickled
+        state = super().__getstate__()
+        state.pop("_scorer", None)
+        return state
+
     def _fast_scorer(self) -> Optional[FastScorer]:
         """The numpy scorer of the fitted pipeline, built once (None: a model it does not
         cover, such as the calibrated SVM, which scikit-learn scores)."""
