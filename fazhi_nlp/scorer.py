@@ -109,10 +109,6 @@ class BlockArrays:
         off = self.term_offsets.tolist()
         return [text[a:b] for a, b in zip(off[:-1], off[1:])]
 
-    def vocabulary(self) -> dict:
-        """``{term: column}``, like the vectorizer's ``vocabulary_``."""
-        return dict(zip(self.terms(), self.term_columns.tolist()))
-
     def meta(self) -> dict:
         return {"name": self.name, "column": self.column, "analyzer": self.analyzer,
                 "token_pattern": self.token_pattern, "ngram_range": list(self.ngram_range),
