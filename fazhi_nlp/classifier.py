@@ -24,13 +24,10 @@ from __future__ import annotations
 import hashlib
 import json
 import numbers
-import re
-import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Any, Optional, Union
+from typing import Any, Optional
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
@@ -38,81 +35,11 @@ from sklearn.utils.validation import check_is_fitted
 from threadpoolctl import threadpool_limits
 
 from .errors import InputError, LabelError
-from .patterns import CJK
-from .tokenize import tokenize
-from .types import Unit
+from .features import BLOCKS, FEATURES, MODELS, Item, check_params, columns_of, texts_and_headings
+from .scorer import FastScorer, UnsupportedPipelineError, arrays_from_pipeline, top_two
 
 __all__ = ["DEFAULT_PARAMS", "FEATURES", "MODELS", "Classifier", "Evidence", "Explanation", "data_sha256",
            "check_params", "top_two"]
-
-FEATURES = ("word", "char", "word+char")
-MODELS = ("logreg", "svm", "sgd")
-_WORDLIKE = re.compile(rf"[\w{CJK}]")
-_BLOCKS = {"word": 0, "char": 1, "heading": 2}
-
-Item = Union[str, Mapping, Unit]
-
-
-@lru_cache(maxsize=1 << 16)
-def _words(text: str) -> str:
-    """Space-joined words of ``text`` (NFKC), punctuation dropped; cached (units repeat in CV)."""
-    return " ".join(w for w in tokenize(unicodedata.normalize("NFKC", text)) if _WORDLIKE.search(w))
-
-
-def _is_number(value: Any) -> bool:
-    """A real number that is not a bool (JSON ``true`` must not pass for ``C=1``)."""
-    return isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
-
-
-def _chars(text: str) -> str:
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
-
-
-def _texts_and_headings(X: Any) -> tuple[list[str], list[str]]:
-    """Split the input items into unit texts and heading texts ('' when absent)."""
-    if isinstance(X, (str, bytes)):
-        raise InputError(f"expected a list of units, got a single {type(X).__name__}: {X!r:.60}; "
-                         "wrap it in a list")
-    if hasattr(X, "columns"):  # a DataFrame with a text column and maybe a heading column
-        if "text" not in X.columns:
-            raise InputError(f"the DataFrame has no 'text' column (columns: {list(X.columns)})")
-        texts = list(X["text"])
-        headings = list(X["heading"]) if "heading" in X.columns else [""] * len(texts)
-    else:
-        texts, headings = [], []
-        for i, item in enumerate(X):
-            if isinstance(item, str):
-                text, heading = item, ""
-            elif isinstance(item, Mapping):
-                if "text" not in item:
-                    raise InputError(f"item {i} has no 'text' key (keys: {sorted(item)})")
-                text, heading = item["text"], item.get("heading")
-            elif hasattr(item, "text") and hasattr(item, "heading"):
-                text, heading = item.text, item.heading
-            else:
-                raise InputError(f"item {i} is a {type(item).__name__}; expected a str, a mapping "
-                                 "with 'text' (and 'heading'), or a Unit")
-            texts.append(text)
-            headings.append(heading)
-    for i, text in enumerate(texts):
-        if not isinstance(text, str):
-            raise InputError(f"item {i}: the text is a {type(text).__name__} ({text!r:.60}), "
-                             "not a str")
-    return texts, [h if isinstance(h, str) else "" for h in headings]
-
-
-def _columns(texts: list[str], headings: list[str], words: bool, heading: bool) -> np.ndarray:
-    """The (n, 3) array of prepared strings the fitted pipeline reads: words, chars and
-    heading words ('' for a block the model does not use: no segmentation needed)."""
-    out = np.full((len(texts), 3), "", dtype=object)
-    for i, (text, head) in enumerate(zip(texts, headings)):
-        out[i, _BLOCKS["char"]] = _chars(text)
-        if words:
-            out[i, _BLOCKS["word"]] = _words(text)
-        if heading and head:
-            out[i, _BLOCKS["heading"]] = _words(head)
-    return out
-
 
 def data_sha256(texts: Iterable[str], labels: Iterable[Any]) -> str:
     """sha256 of the (text, label) pairs in sorted order: the same data in any order, same hash.
@@ -281,14 +208,14 @@ class Classifier(ClassifierMixin, BaseEstimator):
 
         blocks = []
         if self.features in ("word", "word+char"):
-            blocks.append(("word", words(), _BLOCKS["word"]))
+            blocks.append(("word", words(), BLOCKS["word"]))
         if self.features in ("char", "word+char"):
             low, high = self.char_ngram_range
             blocks.append(("char", TfidfVectorizer(analyzer="char", ngram_range=(int(low), int(high)),
                                                    lowercase=False, sublinear_tf=True),
-                           _BLOCKS["char"]))
-        if self.use_heading and any(columns[:, _BLOCKS["heading"]]):
-            blocks.append(("heading", words(), _BLOCKS["heading"]))
+                           BLOCKS["char"]))
+        if self.use_heading and any(columns[:, BLOCKS["heading"]]):
+            blocks.append(("heading", words(), BLOCKS["heading"]))
         union = ColumnTransformer(blocks, sparse_threshold=1.0,
                                   transformer_weights={"heading": float(self.heading_weight)})
         return Pipeline([("features", union), ("model", self._estimator(len(columns)))])
@@ -320,13 +247,13 @@ class Classifier(ClassifierMixin, BaseEstimator):
         :class:`~fazhi_nlp.errors.LabelError` naming its position.
         """
         check_params(self.get_params())
-        texts, headings = _texts_and_headings(X)
+        texts, headings = texts_and_headings(X)
         targets = _targets(y, len(texts))
         labels = targets.tolist()  # plain Python values: JSON-ready for the card
         if len(set(labels)) < 2:
             raise LabelError(f"need at least 2 different labels to train, "
                              f"got {sorted(set(labels))}")
-        columns = _columns(texts, headings, self.features != "char", self.use_heading)
+        columns = columns_of(texts, headings, self.features != "char", self.use_heading)
         # one BLAS thread: the problem is small, and on a busy machine threads made lbfgs 6x slower
         with threadpool_limits(limits=1, user_api="blas"):
             self.pipeline_ = self._build(columns).fit(columns, targets)
@@ -337,10 +264,29 @@ class Classifier(ClassifierMixin, BaseEstimator):
         self.threshold_: Optional[float] = None
         self.cv_: Optional[dict] = None
         self.card_: Optional[dict] = None
+        self._scorer = None
         return self
 
+    def __getstate__(self) -> dict:  # the scorer is rebuilt where the model is unpickled
+        state = super().__getstate__()
+        state.pop("_scorer", None)
+        return state
+
+    def _fast_scorer(self) -> Optional[FastScorer]:
+        """The numpy scorer of the fitted pipeline, built once (None: a model it does not
+        cover, such as the calibrated SVM, which scikit-learn scores)."""
+        pipeline = self.pipeline_
+        built = getattr(self, "_scorer", None)
+        if built is None or built[0] is not pipeline:  # also a pipeline_ set by hand
+            try:
+                scorer = FastScorer(arrays_from_pipeline(pipeline))
+            except UnsupportedPipelineError:
+                scorer = None
+            built = self._scorer = (pipeline, scorer)
+        return built[1]
+
     def _prepare(self, X: Any) -> np.ndarray:
-        return _columns(*_texts_and_headings(X), self.features != "char", self.use_heading)
+        return columns_of(*texts_and_headings(X), self.features != "char", self.use_heading)
 
     def predict(self, X: Any) -> np.ndarray:
         """The most probable label of each item; no items give an empty array (shape (0,))."""
@@ -348,18 +294,24 @@ class Classifier(ClassifierMixin, BaseEstimator):
         columns = self._prepare(X)
         if not len(columns):
             return np.empty(0, dtype=self.classes_.dtype)
-        return self.pipeline_.predict(columns)
+        scorer = self._fast_scorer()
+        return self.pipeline_.predict(columns) if scorer is None else scorer.predict(columns)
 
     def predict_proba(self, X: Any) -> np.ndarray:
         """Probabilities, one row per item, columns in ``classes_`` order; rows sum to 1.
 
-        No items give an empty array of shape (0, n_classes).
+        No items give an empty array of shape (0, n_classes). Logistic regression models are
+        scored by :class:`~fazhi_nlp.scorer.FastScorer` (numpy, the same probabilities to
+        1e-14, several times faster); other models by the scikit-learn pipeline.
         """
         check_is_fitted(self, "pipeline_")
         columns = self._prepare(X)
         if not len(columns):
             return np.empty((0, len(self.classes_)))
-        return self.pipeline_.predict_proba(columns)
+        scorer = self._fast_scorer()
+        if scorer is None:
+            return self.pipeline_.predict_proba(columns)
+        return scorer.predict_proba(columns)
 
     def _coefficients(self) -> np.ndarray:
         """Dense (n_classes, n_features) coefficients of the linear model (SVM: fold mean)."""
@@ -407,84 +359,6 @@ class Classifier(ClassifierMixin, BaseEstimator):
             evidence = tuple(Evidence(term=t, source=src, weight=w) for w, t, src in ranked)
             out.append(Explanation(str(self.classes_[k]), float(proba[k]), evidence))
         return out
-
-
-def check_params(params: Mapping[str, Any]) -> None:
-    """Raise :class:`~fazhi_nlp.errors.InputError` naming the first invalid Classifier parameter.
-
-    ``params`` is a complete setting, as ``Classifier().get_params()`` gives it.
-
-    >>> check_params({**DEFAULT_PARAMS, "C": -1})
-    Traceback (most recent call last):
-    ...
-    fazhi_nlp.errors.InputError: Invalid value -1 for parameter 'C' of Classifier: it must be a positive number
-    """
-    if params["features"] not in FEATURES:
-        raise InputError(f"Invalid value {params['features']!r} for parameter 'features' of "
-                         f"Classifier. Valid values are: {list(FEATURES)}")
-    if params["model"] not in MODELS:
-        raise InputError(f"Invalid value {params['model']!r} for parameter 'model' of "
-                         f"Classifier. Valid values are: {list(MODELS)}")
-    if not (_is_number(params["C"]) and params["C"] > 0):
-        raise InputError(f"Invalid value {params['C']!r} for parameter 'C' of Classifier: "
-                         "it must be a positive number")
-    if not (_is_number(params["heading_weight"]) and params["heading_weight"] >= 0):
-        raise InputError(f"Invalid value {params['heading_weight']!r} for parameter "
-                         "'heading_weight' of Classifier: it must be a number >= 0")
-    low_high = params["char_ngram_range"]
-    if not (isinstance(low_high, (tuple, list)) and len(low_high) == 2
-            and all(isinstance(n, numbers.Integral) and not isinstance(n, bool) for n in low_high)
-            and 1 <= low_high[0] <= low_high[1] <= 8):
-        raise InputError(f"Invalid value {low_high!r} for parameter 'char_ngram_range' of "
-                         "Classifier: it must be two whole numbers (low, high), 1 <= low <= high <= 8")
-    if not isinstance(params["use_heading"], (bool, np.bool_)):
-        raise InputError(f"Invalid value {params['use_heading']!r} for parameter 'use_heading' "
-                         "of Classifier: it must be True or False")
-    weights = params["class_weight"]
-    if not (weights is None or isinstance(weights, str) and weights == "balanced"
-            or isinstance(weights, Mapping) and all(map(_is_number, weights.values()))):
-        raise InputError(f"Invalid value {params['class_weight']!r} for parameter 'class_weight' "
-                         "of Classifier: it must be 'balanced', None or a dict of numbers")
-    seed = params["random_state"]
-    if not (seed is None or isinstance(seed, np.random.RandomState)
-            or isinstance(seed, numbers.Integral) and not isinstance(seed, bool)):
-        raise InputError(f"Invalid value {params['random_state']!r} for parameter 'random_state' "
-                         "of Classifier: it must be an int or None")
-
-
-def top_two(proba: Any, classes: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """The best label and the runner-up of each row of ``proba`` (columns in ``classes`` order).
-
-    Ties go to the earlier class. With a single class the runner-up is None, probability 0.0.
-
-    Returns
-    -------
-    labels, probabilities, runner_up, runner_up_probabilities : ndarray
-        One entry per row; labels are object arrays holding ``classes``' values as given.
-
-    Examples
-    --------
-    >>> labels, p, runner_up, q = top_two([[0.2, 0.5, 0.3], [0.4, 0.2, 0.4]], ["a", "b", "c"])
-    >>> labels.tolist(), p.tolist(), runner_up.tolist(), q.tolist()
-    (['b', 'a'], [0.5, 0.4], ['c', 'c'], [0.3, 0.4])
-    >>> [a.tolist() for a in top_two([[1.0]], ["general"])]
-    [['general'], [1.0], [None], [0.0]]
-    """
-    proba = np.asarray(proba, dtype=float)
-    classes = np.asarray(classes, dtype=object)
-    if proba.ndim != 2 or proba.shape[1] != len(classes) or not len(classes):
-        raise InputError(f"top_two needs an (n, n_classes) array with n_classes = "
-                         f"{len(classes)} >= 1, got shape {proba.shape}")
-    order = np.argsort(-proba, axis=1, kind="stable")
-    rows = np.arange(len(proba))
-    if len(classes) == 1:
-        runner_up = np.full(len(proba), None, dtype=object)
-        runner_up_proba = np.zeros(len(proba))
-    else:
-        runner_up, runner_up_proba = classes[order[:, 1]], proba[rows, order[:, 1]]
-    return classes[order[:, 0]], proba[rows, order[:, 0]], runner_up, runner_up_proba
-
-
 
 
 #: The configuration of the shipped model: the Classifier's own defaults, chosen by grouped

@@ -1,22 +1,28 @@
-"""Save and load classifiers: a directory holding a model file and ``card.json``.
+"""Save and load classifiers: a directory holding a model file, an arrays file and ``card.json``.
 
 The model file (``model-<first 16 hex digits of its sha256>.skops``; ``model.skops`` in
-models saved by earlier versions and in the shipped one) holds only the fitted scikit-learn
-Pipeline, written with skops (no pickle: loading never runs code from the file).
-``card.json`` says what the model is: the name of its model file, labels, parameters,
-library versions, sha256 of the model file, a hash and counts of the training data,
-cross-validation metrics and the uncertainty threshold.
+models saved by earlier versions) holds only the fitted scikit-learn Pipeline, written with
+skops (no pickle: loading never runs code from the file). The arrays file
+(``arrays-<16 hex digits>.npz``, logistic regression models only) holds the numbers
+:class:`~fazhi_nlp.scorer.FastScorer` scores with: vocabularies, idf and coefficients, as
+plain numeric arrays (read with ``allow_pickle=False``). ``card.json`` says what the model
+is: the names and sha256 of both files, labels, parameters, library versions, the arrays'
+options, a hash and counts of the training data, cross-validation metrics and the
+uncertainty threshold.
 
-Saving writes the new model file beside the old one, then replaces ``card.json`` by one
-rename: that rename publishes the new model. Whenever a save is killed, the directory holds
-a complete model, the old one or the new one; what a killed save left behind is removed by
+Saving writes the new files beside the old ones, then replaces ``card.json`` by one rename:
+that rename publishes the new model. Whenever a save is killed, the directory holds a
+complete model, the old one or the new one; what a killed save left behind is removed by
 the next save.
 
-Loading reads the model file once, checks those bytes against the card's sha256 (which
-detects a changed or damaged file), lets skops rebuild only types it trusts or that are on
-fazhi_nlp's allow-list (nothing is unpickled), checks the card's parameters against the loaded
-pipeline, and warns when the model was made with another scikit-learn, jieba or user
-dictionary. :func:`cached_model` loads each saved model once per process.
+Loading reads each file once and checks those bytes against the card's sha256 (which
+detects a changed or damaged file). A model with arrays loads as a :class:`LoadedClassifier`
+without importing scikit-learn, pandas or skops (a blink: numpy and two file reads); its
+pipeline is rebuilt from the checked model-file bytes on first use of ``pipeline_``. skops
+rebuilds only types it trusts or that are on fazhi_nlp's allow-list (nothing is unpickled),
+and the card's parameters are checked against the arrays and the pipeline. A model made with
+another scikit-learn, jieba or user dictionary gives a warning. :func:`cached_model` loads
+each saved model once per process.
 
 The shipped default model lives in the package, ``fazhi_nlp/data/model/`` (the repository's
 ``models/default`` points there), so it is installed by ``pip install .`` and by
@@ -37,22 +43,23 @@ import os
 import re
 import shutil
 import sys
+import threading
 import uuid
 import warnings
 import zipfile
 from datetime import datetime, timezone
-from functools import lru_cache
 from importlib import resources
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any, Optional
 
-from .classifier import Classifier, check_params
 from .errors import InputError, ModelError
+from .features import PARAM_DEFAULTS, check_params, prepare_columns
 from .files import read_bytes, write_atomic
 
-__all__ = ["CARD_FILE", "MODEL_FILE", "ModelVersionWarning", "cached_model", "default_model_dir",
-           "check_save_target", "load_model", "model_file", "save_model"]
+__all__ = ["CARD_FILE", "MODEL_FILE", "LoadedClassifier", "ModelVersionWarning", "cached_model",
+           "default_model_dir", "check_save_target", "load_model", "model_file", "save_model",
+           "saved_files"]
 
 #: The model file of models saved by earlier versions (and of the shipped model); new saves
 #: name it after its content, ``model-<16 hex digits>.skops`` (see :func:`model_file`).
@@ -60,8 +67,11 @@ MODEL_FILE = "model.skops"
 CARD_FILE = "card.json"
 #: Names a model file may have.
 _MODEL_NAME = re.compile(r"\Amodel(?:-[0-9a-f]{16})?\.skops\Z")
+#: Names an arrays file may have (the numpy arrays of :mod:`fazhi_nlp.scorer`).
+_ARRAYS_NAME = re.compile(r"\Aarrays-[0-9a-f]{16}\.npz\Z")
 #: Temporary files of :func:`~fazhi_nlp.files.write_atomic` inside a model directory.
-_TEMPORARY = re.compile(r"\A\.(?:card|model(?:-[0-9a-f]{16})?)\.[0-9a-f]{12}\.tmp\Z")
+_TEMPORARY = re.compile(r"\A\.(?:card|model(?:-[0-9a-f]{16})?|arrays-[0-9a-f]{16})"
+                        r"\.[0-9a-f]{12}\.tmp\Z")
 CARD_FORMAT = "fazhi_nlp-model/1"
 
 #: Types that skops does not trust by default but that fazhi_nlp models contain
@@ -83,8 +93,10 @@ _CARD_FIELDS: dict[str, tuple] = {
     "format": (str,), "labels": (list,), "params": (dict,), "model_sha256": (str,),
     "versions": (dict,), "tokenizer": (dict, type(None)), "training_data": (dict, type(None)),
     "cv": (dict, type(None)), "threshold": (int, float, type(None)),
-    "model_file": (str, type(None)),
+    "model_file": (str, type(None)), "arrays": (dict, type(None)),
 }
+#: The fields of a card's ``arrays`` entry and their JSON types.
+_ARRAYS_FIELDS = {"file": str, "sha256": str, "meta": dict}
 
 
 class ModelVersionWarning(UserWarning):
@@ -110,11 +122,9 @@ def _version(dist: str) -> Optional[str]:
 
 
 def _versions() -> dict[str, Optional[str]]:
-    import sklearn
-
     return {
         "fazhi_nlp": _version("fazhi-nlp") or "0.0.0+unknown",
-        "scikit-learn": sklearn.__version__,
+        "scikit-learn": _version("scikit-learn"),
         "jieba": _version("jieba"),
         "numpy": _version("numpy"),
         "scipy": _version("scipy"),
@@ -183,7 +193,8 @@ def _unpack(payload: Any, model_file: Path) -> Any:
     return pipeline
 
 
-def _card(clf: Any, model_sha256: str, evaluation: Any, model_name: str) -> dict:
+def _card(clf: Any, model_sha256: str, evaluation: Any, model_name: str,
+          arrays: Optional[dict]) -> dict:
     from .tokenize import HMM, userdict_sha256
 
     cv = evaluation.summary() if hasattr(evaluation, "summary") else evaluation
@@ -199,7 +210,19 @@ def _card(clf: Any, model_sha256: str, evaluation: Any, model_name: str) -> dict
         "training_data": clf.training_,
         "cv": cv,
         "threshold": cv["threshold"] if cv else None,
+        "arrays": arrays,
     }
+
+
+def _arrays_of(pipeline: Any) -> Optional[tuple[bytes, dict]]:
+    """The npz bytes and metadata of the pipeline's numpy scorer arrays (None: a model the
+    scorer does not cover, such as the calibrated SVM)."""
+    from .scorer import UnsupportedPipelineError, arrays_from_pipeline, arrays_to_npz
+
+    try:
+        return arrays_to_npz(arrays_from_pipeline(pipeline))
+    except UnsupportedPipelineError:
+        return None
 
 
 def save_model(clf: Any, path: Any, evaluation: Any = None) -> Path:
@@ -221,20 +244,28 @@ def save_model(clf: Any, path: Any, evaluation: Any = None) -> Path:
     import skops.io
     from sklearn.utils.validation import check_is_fitted
 
-    check_is_fitted(clf, "pipeline_")
+    if not hasattr(clf, "pipeline_"):  # a LoadedClassifier loads its pipeline here
+        check_is_fitted(clf, "pipeline_")
     target = Path(os.path.realpath(path))  # through a symlink such as models/default
     check_save_target(target)
     model_bytes = skops.io.dumps(_payload(clf.pipeline_), compression=zipfile.ZIP_DEFLATED)
     digest = hashlib.sha256(model_bytes).hexdigest()
     name = f"model-{digest[:16]}.skops"
-    card = _card(clf, digest, evaluation, name)
+    files = {name: model_bytes}
+    arrays = _arrays_of(clf.pipeline_)
+    if arrays is not None:
+        arrays_bytes, meta = arrays
+        arrays_digest = hashlib.sha256(arrays_bytes).hexdigest()
+        files[f"arrays-{arrays_digest[:16]}.npz"] = arrays_bytes
+        arrays = {"file": f"arrays-{arrays_digest[:16]}.npz", "sha256": arrays_digest, "meta": meta}
+    card = _card(clf, digest, evaluation, name, arrays)
     card_bytes = (json.dumps(card, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise ModelError(f"{target.parent}: cannot make the folder ({exc.strerror or exc})") from None
     _remove_stale_folders(target)
-    if not target.exists() and _publish_new(target, {name: model_bytes, CARD_FILE: card_bytes}):
+    if not target.exists() and _publish_new(target, {**files, CARD_FILE: card_bytes}):
         return target
     with _locked(target):
         check_save_target(target)
@@ -242,12 +273,13 @@ def save_model(clf: Any, path: Any, evaluation: Any = None) -> Path:
             if _TEMPORARY.match(entry):
                 with contextlib.suppress(OSError):
                     os.unlink(target / entry)
-        write_atomic(target / name, model_bytes)
+        for file_name, data in files.items():
+            write_atomic(target / file_name, data)
         _fsync_dir(target)
         write_atomic(target / CARD_FILE, card_bytes)  # the one rename that publishes the model
         _fsync_dir(target)
         for entry in os.listdir(target):
-            if _MODEL_NAME.match(entry) and entry != name:
+            if (_MODEL_NAME.match(entry) or _ARRAYS_NAME.match(entry)) and entry not in files:
                 with contextlib.suppress(OSError):
                     os.unlink(target / entry)
     return target
@@ -263,7 +295,7 @@ def check_save_target(target: Path) -> None:
         return
     foreign = [] if not target.is_dir() else \
         [e for e in os.listdir(target) if e != CARD_FILE and not _MODEL_NAME.match(e)
-         and not _TEMPORARY.match(e)]
+         and not _ARRAYS_NAME.match(e) and not _TEMPORARY.match(e)]
     if not target.is_dir() or foreign:
         raise ModelError(f"refusing to overwrite {target}: it is not a saved model directory "
                          f"(only {CARD_FILE} and model files may be there"
@@ -408,6 +440,15 @@ def _check_card(card: Any, card_file: Path) -> None:
                          f"{card['labels']!r:.80}")
     if not all(v is None or isinstance(v, str) for v in card["versions"].values()):
         raise ModelError(f"{card_file}: 'versions' must map names to version strings")
+    arrays = card.get("arrays")
+    if arrays is not None:
+        for key, kind in _ARRAYS_FIELDS.items():
+            if not isinstance(arrays.get(key), kind):
+                raise ModelError(f"{card_file}: 'arrays' needs {key!r} ({kind.__name__}); "
+                                 "save the model again")
+        if not _ARRAYS_NAME.match(arrays["file"]):
+            raise ModelError(f"{card_file}: 'arrays' names {arrays['file']!r:.80}, expected "
+                             "'arrays-<16 hex digits>.npz' in the same folder; save the model again")
     if card.get("threshold") is not None and not 0 <= card["threshold"] <= 1:
         raise ModelError(f"{card_file}: 'threshold' is {card['threshold']}, expected a "
                          "probability between 0 and 1")
@@ -420,7 +461,7 @@ _ADDED_PARAMS = {"char_ngram_range": [1, 3]}
 
 def _check_card_params(params: dict, card_file: Path) -> None:
     """Raise :class:`ModelError` unless ``params`` are a valid, complete Classifier setting."""
-    valid = sorted(Classifier().get_params())
+    valid = sorted(PARAM_DEFAULTS)
     params.update({k: v for k, v in _ADDED_PARAMS.items() if k not in params})
     unknown, missing = sorted(set(params) - set(valid)), sorted(set(valid) - set(params))
     if unknown or missing:
@@ -432,16 +473,14 @@ def _check_card_params(params: dict, card_file: Path) -> None:
         raise ModelError(f"{card_file}: 'params': {err}") from None
 
 
-def _check_agrees(params: dict, pipeline: Any, card_file: Path) -> None:
+def _check_agrees(params: dict, blocks: set, model: str, card_file: Path) -> None:
     """Raise :class:`ModelError` when the card's features, heading or model setting differs
-    from the loaded pipeline's feature blocks and estimator.
+    from the saved model's feature ``blocks`` and ``model`` kind ('logreg', 'svm' or 'sgd').
 
     A heading block needs ``use_heading``; ``use_heading`` without a heading block is a model
     trained on units without headings.
     """
-    blocks = {name for name, _, _ in pipeline.named_steps["features"].transformers_}
     features = "+".join(b for b in ("word", "char") if b in blocks)
-    model = _MODEL_TYPES[_qualname(pipeline.named_steps["model"])]
     problems = []
     if params["features"] != features:
         problems.append(f"features {params['features']!r}, but the model has {features!r} blocks")
@@ -455,14 +494,12 @@ def _check_agrees(params: dict, pipeline: Any, card_file: Path) -> None:
 
 
 def _warn_versions(card: dict, where: Path) -> None:
-    import sklearn
-
     from .tokenize import userdict_sha256
 
-    made = card["versions"].get("scikit-learn")
-    if made != sklearn.__version__:
+    made, here = card["versions"].get("scikit-learn"), _version("scikit-learn")
+    if made != here:
         warnings.warn(f"{where} was saved with scikit-learn {made} but this is scikit-learn "
-                      f"{sklearn.__version__}; predictions may differ — retrain the model to be "
+                      f"{here}; predictions may differ — retrain the model to be "
                       "sure", ModelVersionWarning, stacklevel=3)
     params = card["params"]
     if params.get("features") == "char" and not params.get("use_heading"):
@@ -510,23 +547,31 @@ def _model_dir(path: Any) -> Path:
 
 
 def load_model(path: Any = None) -> Any:
-    """Load a :class:`~fazhi_nlp.classifier.Classifier` saved by :func:`save_model`.
+    """Load a classifier saved by :func:`save_model`.
 
-    The model file is read once; its sha256 is checked and skops loads those same bytes.
-    Every type in the file that skops does not already trust must be on fazhi_nlp's
-    allow-list of scikit-learn types, and nothing is unpickled. Each call loads the files
-    again; :func:`cached_model` keeps one copy per process.
+    A model saved with its numpy arrays (every logistic regression model) loads as a
+    :class:`LoadedClassifier`, without importing scikit-learn or skops: it scores with
+    :class:`~fazhi_nlp.scorer.FastScorer` (scikit-learn's probabilities to 1e-14) and loads
+    its scikit-learn pipeline on first use of ``pipeline_``. Other models load as a
+    :class:`~fazhi_nlp.classifier.Classifier`.
+
+    The card names the files; each is read once and its bytes are checked against the card's
+    sha256 before they are used (the model file's when loading, and again its pipeline when
+    ``pipeline_`` is first used). Arrays are read with ``allow_pickle=False``. Every type in
+    the model file that skops does not already trust must be on fazhi_nlp's allow-list of
+    scikit-learn types, and nothing is unpickled. Each call loads the files again (and the
+    first load of a directory fills the cache of :func:`cached_model`).
 
     Parameters
     ----------
     path : str or Path, optional
-        The model directory (or its ``model.skops`` / ``card.json``); None loads the shipped
+        The model directory (or its model file / ``card.json``); None loads the shipped
         default model.
 
     Raises
     ------
     ModelError
-        Missing or corrupt files, a model file whose sha256 differs from the card's
+        Missing or corrupt files, a model or arrays file whose sha256 differs from the card's
         ("card does not match model"), a file holding types fazhi_nlp does not write, or a
         card whose fields have the wrong JSON types or whose parameters are invalid or
         disagree with the model file.
@@ -536,27 +581,71 @@ def load_model(path: Any = None) -> Any:
     ModelVersionWarning
         The model was saved with another scikit-learn or jieba, or another user dictionary.
     """
-    import skops.io
-
     directory = _model_dir(path)
     card_file = directory / CARD_FILE
+    key = _cache_key(directory)
     card = _read_card(card_file)
     for attempt in range(3):
-        model_file = directory / _model_file_name(card, card_file)
+        names = [_model_file_name(card, card_file)] + \
+            ([card["arrays"]["file"]] if card.get("arrays") else [])
         try:
-            data = read_bytes(model_file, error=ModelError, hint="; save the model again")
+            data = [read_bytes(directory / name, error=ModelError, hint="; save the model again")
+                    for name in names]
             break
         except ModelError:  # a save in another process may have replaced the model meanwhile
             newer = _read_card(card_file)
             if attempt == 2 or newer.get("model_file") == card.get("model_file"):
                 raise
             card = newer
-    digest = hashlib.sha256(data).hexdigest()
-    if digest != card["model_sha256"]:
-        raise ModelError(f"{model_file}: card does not match model (sha256 {digest[:12]}…, card "
-                         f"says {card['model_sha256'][:12]}…); the file was changed or "
-                         "copied from another model — save or retrain the model again")
+    model_file = directory / names[0]
+    _check_sha256(data[0], card["model_sha256"], model_file)
     _warn_versions(card, directory)
+    params = dict(card["params"])
+    params["char_ngram_range"] = tuple(params["char_ngram_range"])  # JSON keeps it as a list
+    if card.get("arrays"):
+        from .scorer import arrays_from_npz
+
+        arrays_file = directory / names[1]
+        _check_sha256(data[1], card["arrays"]["sha256"], arrays_file)
+        arrays = arrays_from_npz(data[1], card["arrays"]["meta"], str(arrays_file))
+        _check_labels(arrays.classes, card, arrays_file)
+        _check_agrees(card["params"], {b.name for b in arrays.blocks}, "logreg", card_file)
+        clf: Any = LoadedClassifier(params, arrays, card, (data[0], model_file, card_file))
+    else:
+        from .classifier import Classifier
+
+        clf = Classifier(**params)
+        clf.pipeline_ = _pipeline_from(data[0], model_file, card, card_file)
+        clf.classes_ = clf.pipeline_.classes_
+        clf.training_ = card.get("training_data")
+        clf.cv_ = card.get("cv")
+        clf.threshold_ = card.get("threshold")
+        clf.card_ = card
+    with _CACHE_LOCK:
+        if key is not None and key not in _CACHE:
+            _remember(key, clf)
+    return clf
+
+
+def _check_sha256(data: bytes, expected: str, where: Path) -> None:
+    digest = hashlib.sha256(data).hexdigest()
+    if digest != expected:
+        raise ModelError(f"{where}: card does not match model (sha256 {digest[:12]}…, card "
+                         f"says {expected[:12]}…); the file was changed or "
+                         "copied from another model — save or retrain the model again")
+
+
+def _check_labels(classes: Any, card: dict, where: Path) -> None:
+    if [str(c) for c in classes] != card["labels"]:
+        raise ModelError(f"{where}: card does not match model (labels "
+                         f"{[str(c) for c in classes]} vs card {card['labels']})")
+
+
+def _pipeline_from(data: bytes, model_file: Path, card: dict, card_file: Path) -> Any:
+    """The scikit-learn pipeline in checked model-file bytes, rebuilt by skops from trusted
+    and allow-listed types only, its labels and blocks checked against the card."""
+    import skops.io
+
     try:
         untrusted = skops.io.get_untrusted_types(data=data)
     except Exception as err:  # skops raises zipfile/json/key errors for foreign or broken files
@@ -571,21 +660,111 @@ def load_model(path: Any = None) -> Any:
         raise ModelError(f"{model_file} could not be loaded "
                          f"({type(err).__name__}: {err})") from None
     pipeline = _unpack(payload, model_file)
-    if [str(c) for c in pipeline.classes_] != card["labels"]:
-        raise ModelError(f"{model_file}: card does not match model (labels "
-                         f"{[str(c) for c in pipeline.classes_]} vs card {card['labels']})")
-    _check_agrees(card["params"], pipeline, card_file)
+    _check_labels(pipeline.classes_, card, model_file)
+    blocks = {name for name, _, _ in pipeline.named_steps["features"].transformers_}
+    _check_agrees(card["params"], blocks, _MODEL_TYPES[_qualname(pipeline.named_steps["model"])],
+                  card_file)
+    return pipeline
 
-    params = dict(card["params"])
-    params["char_ngram_range"] = tuple(params["char_ngram_range"])  # JSON keeps it as a list
-    clf = Classifier(**params)
-    clf.pipeline_ = pipeline
-    clf.classes_ = pipeline.classes_
-    clf.training_ = card.get("training_data")
-    clf.cv_ = card.get("cv")
-    clf.threshold_ = card.get("threshold")
-    clf.card_ = card
-    return clf
+
+class LoadedClassifier:
+    """A saved logistic regression model, scored with numpy alone.
+
+    It has the public attributes of a fitted :class:`~fazhi_nlp.classifier.Classifier`: the
+    parameters, ``classes_``, ``training_``, ``threshold_``, ``cv_``, ``card_``,
+    ``get_params()``, ``predict``, ``predict_proba`` and ``explain``. Its scikit-learn
+    ``pipeline_`` is loaded from the model file (whose bytes were checked on load) on first
+    use; ``explain`` uses it.
+
+    >>> clf = load_model()
+    >>> type(clf).__name__, clf.predict(["组织开展宪法宣传日活动"]).tolist()
+    ('LoadedClassifier', ['publicity'])
+    """
+
+    def __init__(self, params: dict, arrays: Any, card: dict, model_file: tuple):
+        for name, value in params.items():
+            setattr(self, name, value)
+        self._params = dict(params)
+        self._arrays = arrays
+        self._model_file = model_file  # (checked bytes, model file path, card path)
+        self._scorer: Any = None
+        self._classifier: Any = None
+        self.classes_ = arrays.classes
+        self.training_ = card.get("training_data")
+        self.cv_ = card.get("cv")
+        self.threshold_ = card.get("threshold")
+        self.card_ = card
+
+    def __repr__(self) -> str:
+        changed = ", ".join(f"{k}={v!r}" for k, v in self._params.items() if v != PARAM_DEFAULTS[k])
+        return f"LoadedClassifier({changed})"
+
+    def get_params(self, deep: bool = True) -> dict:
+        """The Classifier parameters of the saved model."""
+        return {name: getattr(self, name) for name in sorted(self._params)}
+
+    @property
+    def pipeline_(self) -> Any:
+        """The fitted scikit-learn pipeline (loaded through skops on first use)."""
+        if self._classifier is None:
+            from .classifier import Classifier
+
+            data, model_file, card_file = self._model_file
+            clf = Classifier(**self.get_params())
+            clf.pipeline_ = _pipeline_from(data, model_file, self.card_, card_file)
+            clf.classes_ = clf.pipeline_.classes_
+            clf.training_, clf.cv_, clf.threshold_, clf.card_ = \
+                self.training_, self.cv_, self.threshold_, self.card_
+            self._classifier = clf
+        return self._classifier.pipeline_
+
+    def _prepare(self, X: Any) -> Any:
+        return prepare_columns(X, words=self.features != "char", heading=self.use_heading)
+
+    def _fast_scorer(self) -> Any:
+        if self._scorer is None:
+            from .scorer import FastScorer
+
+            self._scorer = FastScorer(self._arrays)
+        return self._scorer
+
+    def predict_proba(self, X: Any) -> Any:
+        """Probabilities, one row per item, columns in ``classes_`` order (as Classifier)."""
+        import numpy as np
+
+        columns = self._prepare(X)
+        if not len(columns):
+            return np.empty((0, len(self.classes_)))
+        return self._fast_scorer().predict_proba(columns)
+
+    def predict(self, X: Any) -> Any:
+        """The most probable label of each item (as Classifier)."""
+        import numpy as np
+
+        columns = self._prepare(X)
+        if not len(columns):
+            return np.empty(0, dtype=self.classes_.dtype)
+        return self._fast_scorer().predict(columns)
+
+    def explain(self, item: Any, top_labels: int = 2, n_terms: int = 8) -> list:
+        """:meth:`fazhi_nlp.classifier.Classifier.explain` (loads the pipeline)."""
+        self.pipeline_  # noqa: B018 - loads the scikit-learn classifier
+        return self._classifier.explain(item, top_labels=top_labels, n_terms=n_terms)
+
+    def __getstate__(self) -> dict:  # the scorer's tables are rebuilt where it is unpickled
+        return {**self.__dict__, "_scorer": None}
+
+
+def saved_files(path: Any = None) -> list[str]:
+    """The files of a saved model, sorted: its card, model file and arrays file (if any).
+
+    >>> [name.split("-")[0] for name in saved_files()]
+    ['arrays', 'card.json', 'model']
+    """
+    directory = _model_dir(path)
+    card = _read_card(directory / CARD_FILE)
+    names = [CARD_FILE, _model_file_name(card, directory / CARD_FILE)]
+    return sorted(names + ([card["arrays"]["file"]] if card.get("arrays") else []))
 
 
 def _stamp(path: Path) -> Optional[tuple[int, int, int]]:
@@ -597,28 +776,48 @@ def _stamp(path: Path) -> Optional[tuple[int, int, int]]:
     return st.st_ino, st.st_size, st.st_mtime_ns
 
 
+def _cache_key(directory: Path) -> Any:
+    """The cache key of a model directory: its resolved path and the stamps of its card and
+    model file (None when the card cannot be read: load_model will say why)."""
+    directory = Path(os.path.realpath(directory))
+    card_file = directory / CARD_FILE
+    try:
+        name = _model_file_name(json.loads(read_bytes(card_file, error=ModelError)), card_file)
+    except (ModelError, ValueError, TypeError, AttributeError, RecursionError):
+        name = MODEL_FILE  # load_model will say what is wrong
+    return directory, _stamp(directory / name), _stamp(card_file)
+
+
+#: The per-process models of :func:`cached_model` (and the first :func:`load_model` of each).
+_CACHE: dict = {}
+_CACHE_LOCK = threading.Lock()
+_CACHE_SIZE = 4
+
+
+def _remember(key: Any, model: Any) -> None:
+    _CACHE[key] = model
+    while len(_CACHE) > _CACHE_SIZE:
+        del _CACHE[next(iter(_CACHE))]
+
+
 def cached_model(path: Any = None) -> Any:
     """:func:`load_model`, loaded once per process and model directory.
 
     The cache is keyed by the resolved directory (so ``models/default`` and the shipped
-    model are one entry) and the stamps of its two files: a model saved again is loaded
-    again. The model returned is shared; don't modify it.
+    model are one entry) and the stamps of its card and model file: a model saved again is
+    loaded again. A model loaded by :func:`load_model` is kept too, so ``load_model()`` then
+    ``classify(...)`` loads once. The model returned is shared; don't modify it.
 
     Examples
     --------
     >>> cached_model() is cached_model(model_file())
     True
     """
-    directory = Path(os.path.realpath(_model_dir(path)))
-    card_file = directory / CARD_FILE
-    try:
-        name = _model_file_name(json.loads(read_bytes(card_file, error=ModelError)), card_file)
-    except (ModelError, ValueError, TypeError, AttributeError, RecursionError):
-        name = MODEL_FILE  # load_model will say what is wrong
-    return _load_cached(directory, _stamp(directory / name), _stamp(card_file))
-
-
-@lru_cache(maxsize=4)
-def _load_cached(directory: Path, model_stamp: Any, card_stamp: Any) -> Any:
-    """The per-process cache behind :func:`cached_model` (the stamps are only cache keys)."""
-    return load_model(directory)
+    key = _cache_key(_model_dir(path))
+    with _CACHE_LOCK:
+        if key in _CACHE:
+            return _CACHE[key]
+    model = load_model(key[0])
+    with _CACHE_LOCK:
+        _remember(key, model)
+        return model

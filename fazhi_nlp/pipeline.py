@@ -126,7 +126,7 @@ def default_threshold(model: Any) -> float:
 
 def predict_units(units: Sequence[Unit], model: Any, threshold: Optional[float] = None) -> list[Prediction]:
     """Label ``units`` with a fitted ``model`` in one ``predict_proba`` call."""
-    from .classifier import top_two
+    from .scorer import top_two
 
     units = list(units)
     if threshold is None:

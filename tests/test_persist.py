@@ -13,6 +13,7 @@ import pytest
 import skops.io
 import sklearn
 from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import Pipeline
 
 import fazhi_nlp
 from fazhi_nlp.persist import save_model
@@ -20,8 +21,10 @@ from fazhi_nlp.classifier import DEFAULT_PARAMS, Classifier, data_sha256
 from fazhi_nlp.training import rebuild_default_model
 from fazhi_nlp.errors import ModelError
 from fazhi_nlp.labels import shipped_labels
-from fazhi_nlp.persist import (CARD_FILE, CARD_FORMAT, MODEL_FILE, ModelVersionWarning,
-                               cached_model, default_model_dir, load_model, model_file)
+from fazhi_nlp.features import prepare_columns
+from fazhi_nlp.persist import (CARD_FILE, CARD_FORMAT, MODEL_FILE, LoadedClassifier,
+                               ModelVersionWarning, cached_model, default_model_dir, load_model,
+                               model_file, saved_files)
 
 SAMPLE = [
     {"text": "严格落实重大行政决策程序，聘请法律顾问参与合法性审查。", "heading": "（三）健全依法决策机制"},
@@ -74,7 +77,10 @@ TINY_LABELS = ["study_training", "publicity", "enforcement", "disputes"]
 
 def test_round_trip_gives_identical_predictions(model, saved, labels):
     loaded = load_model(saved)
-    assert isinstance(loaded, Classifier)
+    assert isinstance(loaded, LoadedClassifier)  # scored with numpy; its pipeline loads on use
+    for name in ("classes_", "training_", "threshold_", "cv_", "card_", *DEFAULT_PARAMS):
+        assert hasattr(loaded, name)
+    assert isinstance(loaded.pipeline_, Pipeline)
     assert loaded.get_params() == model.get_params()
     assert list(loaded.classes_) == list(model.classes_)
     X = SAMPLE + labels.frame.head(50).to_dict("records")
@@ -105,7 +111,8 @@ def test_saving_again_replaces_the_model_whole(model, saved, labels):
     other = Classifier(features="word", model="sgd").fit(labels.frame, labels.frame["label"])
     first = model_file(saved)
     save_model(other, saved)
-    assert sorted(p.name for p in saved.iterdir()) == [CARD_FILE, model_file(saved).name]
+    assert sorted(p.name for p in saved.iterdir()) == saved_files(saved) == \
+        [CARD_FILE, model_file(saved).name]  # an SGD model has no arrays
     assert model_file(saved) != first and not first.exists()
     assert load_model(saved).get_params()["features"] == "word"
     assert card(saved)["cv"] is None and load_model(saved).threshold_ is None
@@ -159,13 +166,13 @@ def test_corrupt_model_file_is_refused_naming_the_file(saved):
     data[len(data) // 2: len(data) // 2 + 64] = b"\x00" * 64
     replace_model_file(saved, bytes(data[: len(data) - 1000]))
     with pytest.raises(ModelError, match=r"m/model-[0-9a-f]{16}\.skops"):
-        load_model(saved)
+        load_model(saved).pipeline_
 
 
 def test_a_pickle_is_refused(saved):
     replace_model_file(saved, pickle.dumps({"pipeline": "anything"}))
     with pytest.raises(ModelError, match=r"m/model-[0-9a-f]{16}\.skops is not a readable skops model file"):
-        load_model(saved)
+        load_model(saved).pipeline_  # a model with arrays loads its pipeline on first use
 
 
 def test_untrusted_custom_type_is_refused(saved):
@@ -173,14 +180,14 @@ def test_untrusted_custom_type_is_refused(saved):
                                               "terms": {}}))
     with pytest.raises(ModelError,
                        match=r"refusing to load untrusted type .*Gadget from .*model-[0-9a-f]{16}\.skops"):
-        load_model(saved)
+        load_model(saved).pipeline_  # a model with arrays loads its pipeline on first use
 
 
 def test_a_foreign_scikit_learn_model_is_refused(saved):
     foreign = LogisticRegression().fit([[0.0], [1.0]], ["general", "publicity"])
     replace_model_file(saved, skops.io.dumps(foreign))
     with pytest.raises(ModelError, match="not a fazhi_nlp model"):
-        load_model(saved)
+        load_model(saved).pipeline_  # a model with arrays loads its pipeline on first use
 
 
 def test_missing_or_broken_card(saved, tmp_path):
@@ -240,8 +247,11 @@ def test_the_bytes_whose_hash_was_checked_are_the_bytes_loaded(model, saved, lab
 
     monkeypatch.setattr(skops.io, "get_untrusted_types", swap_then_check)
     loaded = load_model(saved)
+    pipeline = loaded.pipeline_  # the bytes read and checked by load_model
     assert model_file(saved).read_bytes() == swapped  # the swap happened during the load
-    np.testing.assert_array_equal(loaded.predict_proba(SAMPLE), model.predict_proba(SAMPLE))
+    columns = prepare_columns(SAMPLE, words=False, heading=False)
+    np.testing.assert_array_equal(pipeline.predict_proba(columns),
+                                  model.pipeline_.predict_proba(columns))
 
 
 # --- cards that must be refused -----------------------------------------------------------
@@ -395,7 +405,7 @@ def test_a_save_killed_at_any_moment_leaves_the_old_or_the_new_model(model, tmp_
                 break
             save_model(other, path)  # the next save removes what the killed one left
             assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
-            assert sorted(p.name for p in path.iterdir()) == [CARD_FILE, model_file(path).name]
+            assert sorted(p.name for p in path.iterdir()) == saved_files(path)
             shutil.rmtree(path)
         assert step > 3  # the save was killed at several moments before it could finish
 
@@ -413,7 +423,7 @@ def test_leftovers_of_killed_saves_are_removed_by_the_next_save(model, tmp_path)
     running.mkdir()
     (tmp_path / "notes.tmp").mkdir()  # not ours
     save_model(model, path)
-    assert sorted(p.name for p in path.iterdir()) == [CARD_FILE, model_file(path).name]
+    assert sorted(p.name for p in path.iterdir()) == saved_files(path)
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["m", running.name, "notes.tmp"])
 
 
@@ -431,7 +441,7 @@ def test_a_model_saved_by_an_earlier_version_loads_and_is_replaced_whole(model, 
     assert load_model(old).predict(SAMPLE[1:2])[0] == "publicity"
     assert load_model(old / MODEL_FILE).classes_.tolist() == model.classes_.tolist()
     save_model(Classifier().fit(TINY, TINY_LABELS), old)
-    assert sorted(p.name for p in old.iterdir()) == [CARD_FILE, model_file(old).name]
+    assert sorted(p.name for p in old.iterdir()) == saved_files(old)
     assert MODEL_FILE not in os.listdir(old) and load_model(old).classes_.tolist() == sorted(TINY_LABELS)
 
 

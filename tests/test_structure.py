@@ -19,11 +19,12 @@ FLOORS = {
     "ground": ("types", "errors", "patterns", "files", "tokenize", "examples"),
     "edge": ("office", "read", "webpage"),
     "stages": ("clean", "furniture", "dedup", "segment"),
-    "model": ("labels", "classifier", "persist"),
+    "model": ("labels", "features", "scorer", "classifier", "persist"),
     "entry": ("pipeline",),
     "uses": ("evaluation", "training", "corpus", "profiles", "labelling", "plot", "cli"),
 }
-SAME_FLOOR = {("files", "errors"), ("read", "office"), ("read", "webpage"), ("clean", "furniture"), ("persist", "classifier"), ("training", "evaluation"),
+SAME_FLOOR = {("files", "errors"), ("read", "office"), ("read", "webpage"), ("clean", "furniture"), ("persist", "classifier"), ("classifier", "features"),
+              ("classifier", "scorer"), ("persist", "features"), ("persist", "scorer"), ("training", "evaluation"),
               ("profiles", "corpus"), ("labelling", "corpus"), ("plot", "profiles"),
               ("cli", "corpus"), ("cli", "profiles"), ("cli", "labelling"), ("cli", "plot"),
               ("cli", "evaluation"), ("cli", "training")}
@@ -35,6 +36,8 @@ LONG_MODULES = {
     "corpus": "file discovery, the parallel runner and the result frames of one batch API",
     "cli": "one small function per sub-command, and the argument parser",
     "persist": "safe saving and loading: each card field and model type is checked",
+    "scorer": "scikit-learn's TF-IDF and logistic regression re-done in numpy: the arrays, "
+              "their checks on load, the n-gram look-up tables and the scoring",
 }
 MAX_LINES = 400
 
