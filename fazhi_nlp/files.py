@@ -29,7 +29,7 @@ from typing import Iterator, Union
 
 from .errors import FazhiError, InputError
 
-__all__ = ["atomic_path", "check_encodable", "file_kind", "read_bytes", "same_file", "write_atomic"]
+__all__ = ["atomic_path", "check_encodable", "file_kind", "fsync_path", "read_bytes", "same_file", "write_atomic"]
 
 PathLike = Union[str, os.PathLike]
 
@@ -116,7 +116,7 @@ def atomic_path(path: PathLike) -> Iterator[Path]:
         raise _write_error(path, exc) from None
     try:
         yield tmp
-        _fsync_file(tmp)
+        fsync_path(tmp)
         os.replace(tmp, path)
     except OSError as exc:
         raise _write_error(path, exc) from None
@@ -138,7 +138,8 @@ def _create_temporary(path: Path, suffix: str) -> tuple[int, Path]:
     raise FileExistsError(errno.EEXIST, "no free temporary name", str(path.parent))
 
 
-def _fsync_file(path: Path) -> None:
+def fsync_path(path: PathLike) -> None:
+    """Flush a file or a folder (its list of names) to disk."""
     fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)

@@ -55,7 +55,7 @@ from typing import Any, Optional
 
 from .errors import InputError, ModelError
 from .features import PARAM_DEFAULTS, check_params, prepare_columns
-from .files import read_bytes, write_atomic
+from .files import fsync_path, read_bytes, write_atomic
 
 __all__ = ["CARD_FILE", "MODEL_FILE", "LoadedClassifier", "ModelVersionWarning", "cached_model",
            "default_model_dir", "check_save_target", "load_model", "model_file", "save_model",
@@ -138,14 +138,6 @@ def _write_synced(path: Path, data: bytes) -> None:
         f.write(data)
         f.flush()
         os.fsync(f.fileno())
-
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _vectorizers(pipeline: Any) -> list[tuple[str, Any]]:
@@ -275,9 +267,9 @@ def save_model(clf: Any, path: Any, evaluation: Any = None) -> Path:
                     os.unlink(target / entry)
         for file_name, data in files.items():
             write_atomic(target / file_name, data)
-        _fsync_dir(target)
+        fsync_path(target)
         write_atomic(target / CARD_FILE, card_bytes)  # the one rename that publishes the model
-        _fsync_dir(target)
+        fsync_path(target)
         for entry in os.listdir(target):
             if (_MODEL_NAME.match(entry) or _ARRAYS_NAME.match(entry)) and entry not in files:
                 with contextlib.suppress(OSError):
@@ -313,14 +305,14 @@ def _publish_new(target: Path, files: dict[str, bytes]) -> bool:
         os.mkdir(tmp)
         for name, data in files.items():
             _write_synced(tmp / name, data)
-        _fsync_dir(tmp)
+        fsync_path(tmp)
         try:
             os.rename(tmp, target)
         except OSError:
             if target.exists():
                 return False
             raise
-        _fsync_dir(target.parent)
+        fsync_path(target.parent)
         return True
     except OSError as exc:
         raise ModelError(f"{target}: the model cannot be written ({exc.strerror or exc})") from None
