@@ -477,11 +477,18 @@ def work_corpus(files: str, model: str, n_jobs: int = 1, serial_below: Optional[
     if serial_below is not None:
         corpus.SERIAL_BELOW = serial_below
     paths = _files(files)
+    import resource
+
+    def workers_cpu() -> float:
+        used = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return used.ru_utime + used.ru_stime
+
     fazhi_nlp.classify_corpus([_warm_file()], model=model, progress=False)
-    start, cpu = time.perf_counter(), time.process_time()
+    start, cpu, children = time.perf_counter(), time.process_time(), workers_cpu()
     result = fazhi_nlp.classify_corpus(paths, model=model, n_jobs=n_jobs, progress=False)
     return {"seconds": time.perf_counter() - start, "cpu": time.process_time() - cpu,
-            "units": len(result.units), "peak_mb": _peak_mb()}
+            "workers_cpu": workers_cpu() - children, "units": len(result.units),
+            "peak_mb": _peak_mb()}
 
 
 def _warm_file() -> str:
@@ -769,7 +776,9 @@ def print_full(m: dict) -> None:
     print(f"\nclassify_corpus on the 500 reports of the 100x corpus: n_jobs=1 {one['seconds']:.2f} s "
           f"({one['units'] / one['seconds']:,.0f} units/s, peak {one['peak_mb']:.0f} MB), n_jobs=2 "
           f"{two['seconds']:.2f} s ({two['units'] / two['seconds']:,.0f} units/s): speed-up "
-          f"{one['seconds'] / two['seconds']:.2f}x")
+          f"{one['seconds'] / two['seconds']:.2f}x\n  CPU seconds: n_jobs=1 {one['cpu']:.2f}; n_jobs=2 "
+          f"{two['cpu']:.2f} in this process + {two['workers_cpu']:.2f} in the 2 workers "
+          f"(load average now {os.getloadavg()[0]:.2f}: on a busy machine the workers wait for a core)")
     from fazhi_nlp.corpus import SERIAL_BELOW
 
     print(f"\nSmall corpora, seconds (SERIAL_BELOW = {SERIAL_BELOW}):")

@@ -4,9 +4,17 @@
 texts), cleans, segments and labels every unit, and flags reports reposted by another
 agency. :func:`iter_classify` streams the same rows one report at a time, so a corpus of
 any size never has to fit in memory. Work is shared out with joblib: ``n_jobs=4`` uses
-four processes, and ``with joblib.parallel_config(backend="dask"):`` (or ``"ray"``) moves
-it to a cluster without other changes. The model is loaded once per worker, and each
-batch of reports is labelled by one ``predict_proba`` call.
+four processes forked from this one (the model loaded here is shared, not loaded again),
+and a corpus of fewer than :data:`SERIAL_BELOW` reports stays in this process. Inside
+``with joblib.parallel_config(backend="dask"):`` (or ``"ray"``) the same call runs on a
+cluster, each worker loading the model once::
+
+    from distributed import Client
+    client = Client("tcp://scheduler:8786")      # a running Dask scheduler
+    with joblib.parallel_config(backend="dask"):
+        result = classify_corpus("reports/")     # file paths must be readable by the workers
+
+Each batch of reports is labelled by one ``predict_proba`` call.
 
 Label shares per report live in :mod:`fazhi_nlp.profiles`; picking units to label in
 :mod:`fazhi_nlp.labelling`.
