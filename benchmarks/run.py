@@ -433,10 +433,75 @@ def work_corpus_linear(folder: str, model: str) -> dict:
             "peak_mb": _peak_mb()}
 
 
+def work_stages(files: str, model: str) -> dict:
+    """Seconds spent in each stage over the files, in one process after a warm-up: read, clean,
+    within-page dedup, segment, classify (one predict_proba per 16 reports), reposts."""
+    import fazhi_nlp
+    from fazhi_nlp.clean import clean_page
+    from fazhi_nlp.dedup import dedup_page, find_duplicate_reports
+    from fazhi_nlp.pipeline import predict_units
+    from fazhi_nlp.read import read_with_removals
+    from fazhi_nlp.segment import segment_text
+
+    paths = _files(files)
+    clf = fazhi_nlp.load_model(model)
+    fazhi_nlp.classify(WARM_UP, model=clf)
+    took = dict.fromkeys(("read", "clean", "dedup", "segment", "classify", "reposts"), 0.0)
+    texts, batch = {}, []
+
+    def timed(stage: str, function: Any, *args: Any) -> Any:
+        start = time.perf_counter()
+        out = function(*args)
+        took[stage] += time.perf_counter() - start
+        return out
+
+    for i, path in enumerate(paths):
+        raw, _ = timed("read", read_with_removals, path)
+        cleaned = timed("clean", clean_page, raw)
+        deduped = timed("dedup", dedup_page, cleaned.text)
+        batch += timed("segment", segment_text, deduped.text)
+        texts[str(i)] = deduped.text
+        if (i + 1) % 16 == 0 or i + 1 == len(paths):
+            timed("classify", predict_units, batch, clf)
+            batch = []
+    timed("reposts", find_duplicate_reports, texts)
+    return {"seconds": took, "mb": sum(os.path.getsize(p) for p in paths) / 1e6, "peak_mb": _peak_mb()}
+
+
+def work_corpus(files: str, model: str, n_jobs: int = 1, serial_below: Optional[int] = None) -> dict:
+    """``classify_corpus(files, n_jobs=n_jobs)`` after the model is loaded and one small report
+    has gone through (reposts flagged); ``serial_below`` overrides corpus.SERIAL_BELOW."""
+    import fazhi_nlp
+    from fazhi_nlp import corpus
+
+    if serial_below is not None:
+        corpus.SERIAL_BELOW = serial_below
+    paths = _files(files)
+    import resource
+
+    def workers_cpu() -> float:
+        used = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return used.ru_utime + used.ru_stime
+
+    fazhi_nlp.classify_corpus([_warm_file()], model=model, progress=False)
+    start, cpu, children = time.perf_counter(), time.process_time(), workers_cpu()
+    result = fazhi_nlp.classify_corpus(paths, model=model, n_jobs=n_jobs, progress=False)
+    return {"seconds": time.perf_counter() - start, "cpu": time.process_time() - cpu,
+            "workers_cpu": workers_cpu() - children, "units": len(result.units),
+            "peak_mb": _peak_mb()}
+
+
+def _warm_file() -> str:
+    path = Path(tempfile.gettempdir()) / "fazhi_bench_warm.txt"
+    path.write_text(WARM_UP, encoding="utf-8")
+    return str(path)
+
+
 WORKERS = {"process-big": work_process_big, "corpus-linear": work_corpus_linear,
            "ours": work_ours, "baseline": work_baseline, "train-ours": work_train_ours,
            "train-baseline": work_train_baseline, "save-model": work_save_model, "load": work_load,
-           "loo-ours": work_loo_ours, "loo-baseline": work_loo_baseline, "profile": work_profile}
+           "loo-ours": work_loo_ours, "loo-baseline": work_loo_baseline, "profile": work_profile,
+           "stages": work_stages, "corpus": work_corpus}
 
 
 def run_worker(task: str, **kwargs: Any) -> dict:
@@ -665,6 +730,64 @@ def print_linear(rows: dict) -> bool:
     return ok
 
 
+STAGES = ("read", "clean", "dedup", "segment", "classify", "reposts")
+CUTOFF_SIZES = (8, 16, 32, 48, 64, 96, 128)
+
+
+def measure_full(tmp: Path, model: str, quick: bool) -> dict:
+    """Per-stage MB/s (10x corpus), classify_corpus with 1 and 2 processes on the 500 reports
+    of the 100x corpus, and serial vs 2 processes at small sizes (where workers pay off)."""
+    repeats = 1 if quick else 2
+    if not (tmp / "x100.list").exists():
+        paths = build_corpus(DEFAULT_SEEDS, 100, tmp / "x100")
+        (tmp / "x100.list").write_text("\n".join(map(str, paths)), encoding="utf-8")
+    if not (tmp / "x10.list").exists():
+        paths = build_corpus(DEFAULT_SEEDS, 10, tmp / "x10")
+        (tmp / "x10.list").write_text("\n".join(map(str, paths)), encoding="utf-8")
+    out: dict = {}
+    out["stages"] = min((run_worker("stages", files=str(tmp / "x10.list"), model=model)
+                         for _ in range(repeats)), key=lambda r: sum(r["seconds"].values()))
+    big = str(tmp / "x100.list")
+    out["corpus"] = {n: best_run("corpus", repeats, files=big, model=model, n_jobs=n) for n in (1, 2)}
+    everything = _files(big)
+    cutoff = []
+    for size in CUTOFF_SIZES:
+        listing = tmp / f"first{size}.list"
+        listing.write_text("\n".join(everything[:size]), encoding="utf-8")
+        serial = best_run("corpus", repeats, files=str(listing), model=model, n_jobs=1)
+        pool = best_run("corpus", repeats, files=str(listing), model=model, n_jobs=2, serial_below=1)
+        shipped = best_run("corpus", repeats, files=str(listing), model=model, n_jobs=2)
+        cutoff.append((size, serial["seconds"], pool["seconds"], shipped["seconds"]))
+    out["cutoff"] = cutoff
+    return out
+
+
+def print_full(m: dict) -> None:
+    st = m["stages"]
+    print(f"Per stage, 10x corpus ({st['mb']:.2f} MB), one process:")
+    print("| stage | seconds | MB/s |")
+    print("|---|---|---|")
+    for stage in STAGES:
+        sec = st["seconds"][stage]
+        print(f"| {stage} | {sec:.3f} | {st['mb'] / sec:.2f} |")
+    total = sum(st["seconds"].values())
+    print(f"| all | {total:.3f} | {st['mb'] / total:.2f} |")
+    one, two = m["corpus"][1], m["corpus"][2]
+    print(f"\nclassify_corpus on the 500 reports of the 100x corpus: n_jobs=1 {one['seconds']:.2f} s "
+          f"({one['units'] / one['seconds']:,.0f} units/s, peak {one['peak_mb']:.0f} MB), n_jobs=2 "
+          f"{two['seconds']:.2f} s ({two['units'] / two['seconds']:,.0f} units/s): speed-up "
+          f"{one['seconds'] / two['seconds']:.2f}x\n  CPU seconds: n_jobs=1 {one['cpu']:.2f}; n_jobs=2 "
+          f"{two['cpu']:.2f} in this process + {two['workers_cpu']:.2f} in the 2 workers "
+          f"(load average now {os.getloadavg()[0]:.2f}: on a busy machine the workers wait for a core)")
+    from fazhi_nlp.corpus import SERIAL_BELOW
+
+    print(f"\nSmall corpora, seconds (SERIAL_BELOW = {SERIAL_BELOW}):")
+    print("| reports | n_jobs=1 | 2 processes always | n_jobs=2 as shipped |")
+    print("|---|---|---|---|")
+    for size, serial, pool, shipped in m["cutoff"]:
+        print(f"| {size} | {serial:.2f} | {pool:.2f} | {shipped:.2f} |")
+
+
 def main(argv: Optional[list[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--seeds", type=Path, default=DEFAULT_SEEDS, help="folder of seed reports (*.txt)")
@@ -678,6 +801,10 @@ def main(argv: Optional[list[str]] = None) -> int:
                              "on one report and classify_corpus on a folder, at --linear-sizes MB")
     parser.add_argument("--linear-sizes", default="1,10,100", metavar="MB,MB,...",
                         help="input sizes of --linear in MB (default 1,10,100)")
+    parser.add_argument("--full", action="store_true",
+                        help="everything: the default measurements, then per-stage MB/s, "
+                             "classify_corpus with 1 and 2 processes and the small-corpus cut-off, "
+                             "and repost detection (benchmarks/reposts.py)")
     parser.add_argument("--worker", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker:
@@ -715,6 +842,13 @@ def main(argv: Optional[list[str]] = None) -> int:
         print_targets(rows, rest)
         print(f"(load average after the run {os.getloadavg()[0]:.2f}; other work on the machine slows "
               "every timing)")
+        if args.full:
+            print()
+            print_full(measure_full(tmp, model, args.quick))
+            print("\nRepost detection (benchmarks/reposts.py):")
+            sys.stdout.flush()
+            subprocess.run([sys.executable, str(Path(__file__).with_name("reposts.py"))], check=True)
+            print(f"(load average at the end {os.getloadavg()[0]:.2f})")
         if args.profile:
             size = 10 if 10 in sizes else sizes[-1]
             print(f"\ncProfile of fazhi_nlp on the {size}x corpus, then of load_model:\n")

@@ -4,9 +4,17 @@
 texts), cleans, segments and labels every unit, and flags reports reposted by another
 agency. :func:`iter_classify` streams the same rows one report at a time, so a corpus of
 any size never has to fit in memory. Work is shared out with joblib: ``n_jobs=4`` uses
-four processes, and ``with joblib.parallel_config(backend="dask"):`` (or ``"ray"``) moves
-it to a cluster without other changes. The model is loaded once per worker, and each
-batch of reports is labelled by one ``predict_proba`` call.
+four processes forked from this one (the model loaded here is shared, not loaded again),
+and a corpus of fewer than :data:`SERIAL_BELOW` reports stays in this process. Inside
+``with joblib.parallel_config(backend="dask"):`` (or ``"ray"``) the same call runs on a
+cluster, each worker loading the model once::
+
+    from distributed import Client
+    client = Client("tcp://scheduler:8786")      # a running Dask scheduler
+    with joblib.parallel_config(backend="dask"):
+        result = classify_corpus("reports/")     # file paths must be readable by the workers
+
+Each batch of reports is labelled by one ``predict_proba`` call.
 
 Label shares per report live in :mod:`fazhi_nlp.profiles`; picking units to label in
 :mod:`fazhi_nlp.labelling`.
@@ -38,7 +46,7 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
     import pandas as pd
 
 __all__ = [
-    "ERROR_COLUMNS", "REPORT_COLUMNS", "REPORT_SUFFIXES", "UNIT_COLUMNS", "CorpusResult", "Job",
+    "ERROR_COLUMNS", "REPORT_COLUMNS", "REPORT_SUFFIXES", "SERIAL_BELOW", "UNIT_COLUMNS", "CorpusResult", "Job",
     "classify_corpus", "find_reports", "flag_reposts", "iter_classify", "read_job", "report_jobs",
     "units_frame",
 ]
@@ -306,6 +314,12 @@ def _process_batch(jobs: list[Job]) -> list[_Part]:
     return parts
 
 
+#: Under joblib's default backend, a corpus of fewer reports is read in this process whatever
+#: ``n_jobs`` says: starting worker processes costs more than they save below this size
+#: (measured with benchmarks/run.py --full on 2 cores; see benchmarks/README.md).
+SERIAL_BELOW = 48
+
+
 def _run_batches(jobs: list[Job], batch: Any, args: tuple, n_jobs: Optional[int], batch_size: int,
                  progress: bool, what: str) -> Iterator[list[_Part]]:
     """Run ``batch(jobs_slice, *args)`` over the jobs; yields each batch's parts in corpus order.
@@ -313,13 +327,14 @@ def _run_batches(jobs: list[Job], batch: Any, args: tuple, n_jobs: Optional[int]
     Work goes through joblib, so a backend the caller chose with ``joblib.parallel_config``
     (Dask, Ray, threads, …) is used as it is. Under joblib's default backend with more than
     one job, workers are forked from this process, which has already loaded the model, rather
-    than started as fresh interpreters that import scikit-learn and load it again.
+    than started as fresh interpreters that import scikit-learn and load it again; and a
+    corpus of fewer than :data:`SERIAL_BELOW` reports stays in this process.
     """
     from tqdm import tqdm
 
     slices = [jobs[i:i + batch_size] for i in range(0, len(jobs), batch_size)]
     with tqdm(total=len(jobs), unit="report", desc=what, disable=not progress) as bar:
-        for parts in _map_in_order(partial(_call, batch, args), slices, n_jobs):
+        for parts in _map_in_order(partial(_call, batch, args), slices, n_jobs, len(jobs)):
             yield parts
             bar.update(len(parts))
 
@@ -328,8 +343,10 @@ def _call(batch: Any, args: tuple, piece: list) -> list:
     return batch(piece, *args)
 
 
-def _map_in_order(function: Any, pieces: list, n_jobs: Optional[int]) -> Iterator[Any]:
-    """``function`` over ``pieces``, results streamed in order (forked pool or joblib)."""
+def _map_in_order(function: Any, pieces: list, n_jobs: Optional[int], size: int) -> Iterator[Any]:
+    """``function`` over ``pieces`` (``size`` reports in all), results streamed in order: in
+    this process, in a forked pool, or through the joblib backend the caller chose."""
+    import gc
     import multiprocessing
 
     from joblib import Parallel, delayed, effective_n_jobs
@@ -337,10 +354,17 @@ def _map_in_order(function: Any, pieces: list, n_jobs: Optional[int]) -> Iterato
 
     backend, _ = get_active_backend()
     workers = min(effective_n_jobs(n_jobs), len(pieces))
-    if workers > 1 and type(backend).__name__ == "LokyBackend" \
-            and "fork" in multiprocessing.get_all_start_methods():
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            yield from pool.imap(function, pieces)
+    default = type(backend).__name__ == "LokyBackend"
+    if workers <= 1 or (default and size < SERIAL_BELOW):
+        yield from map(function, pieces)
+        return
+    if default and "fork" in multiprocessing.get_all_start_methods():
+        gc.freeze()  # the objects already made stay shared with the workers, not copied by gc
+        try:
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                yield from pool.imap(function, pieces)
+        finally:
+            gc.unfreeze()
         return
     yield from Parallel(n_jobs=n_jobs, return_as="generator")(delayed(function)(p) for p in pieces)
 

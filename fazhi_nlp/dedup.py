@@ -14,8 +14,9 @@ Within a page, only copies are dropped, never parallel reporting ("甲镇全年�
 So a near-copy is dropped only inside a block that is mostly exact copies, and two sections
 that share a short heading or a sentence pattern keep both. Every step looks at each line a
 fixed number of times: time and memory grow linearly with the page. Across a corpus,
-:func:`find_duplicate_reports` uses MinHash-LSH (datasketch), so it never compares every pair
-and scales to 100,000 reports; reports of different years or agencies are never grouped.
+:func:`find_duplicate_reports` compares MinHash signatures (rensa) found through LSH
+bands, so it never compares every pair and scales to 100,000 reports; reports of different
+years or agencies are never grouped.
 
 Examples
 --------
@@ -42,7 +43,7 @@ from .errors import InputError
 from .patterns import bigrams, paragraph_key, similarity
 from .types import Removal
 
-__all__ = ["SHORT", "Deduped", "dedup_page", "find_duplicate_reports"]
+__all__ = ["BAND_ROWS", "SHORT", "Deduped", "dedup_page", "find_duplicate_reports", "minhash_signature"]
 
 #: Paragraphs shorter than this (in significant characters) are dropped only inside a repeated block.
 SHORT = 20
@@ -164,16 +165,54 @@ def _described(doc_id: str, value: Any) -> tuple[str, Optional[int], Optional[st
     return text, year if isinstance(year, int) else None, agency or None
 
 
+#: MinHash values per LSH band (or the nearest divisor of ``num_perm``): with 128 values, 32
+#: bands of 4 make nearly every pair at Jaccard 0.5 or more a candidate, and each candidate is
+#: then checked on its whole signature.
+BAND_ROWS = 4
+
+
+def _shingles(text: str) -> list:
+    """The distinct character 5-grams of ``text`` without punctuation and spaces (as UTF-8
+    bytes when the text holds lone surrogates, which have no UTF-8 form)."""
+    key = paragraph_key(text)
+    grams = {key[i:i + 5] for i in range(max(1, len(key) - 4))}
+    try:
+        key.encode("utf-8")
+    except UnicodeEncodeError:
+        return [g.encode("utf-8", "surrogatepass") for g in grams]
+    return list(grams)
+
+
+def minhash_signature(text: str, num_perm: int = 128) -> Any:
+    """The MinHash of the character 5-grams of ``text``, ignoring punctuation and spaces
+    (a ``rensa.RMinHash``: ``.jaccard(other)`` estimates the Jaccard similarity of the sets).
+
+    >>> a = minhash_signature("全面推行行政执法公示制度、执法全过程记录制度。")
+    >>> b = minhash_signature("转载：全面推行行政执法公示制度、执法全过程记录制度。")
+    >>> len(a.digest()), round(a.jaccard(b), 1)
+    (128, 0.9)
+    """
+    from rensa import RMinHash
+
+    signature = RMinHash(num_perm=num_perm, seed=1)
+    signature.update(_shingles(text))
+    return signature
+
+
 def find_duplicate_reports(reports: ReportTexts, threshold: float = 0.8,
                            num_perm: int = 128) -> list[list[str]]:
     """Groups of report ids whose texts are near-duplicates (estimated Jaccard ≥ ``threshold``).
 
     ``reports`` maps id → text, or id → :class:`~fazhi_nlp.types.Report` (anything with
     ``text``, ``year`` and ``agency``), or is an iterable of such ``(id, value)`` pairs. Texts
-    are compared as sets of character 5-grams, ignoring punctuation and spaces, through
-    MinHash-LSH, so no pair is compared directly. Reports whose years, or whose agencies, are
-    both known and differ are never grouped: an agency's report of the next year repeats much
-    of this year's and is no repost. Each group is sorted by first appearance.
+    are compared as sets of character 5-grams, ignoring punctuation and spaces, through their
+    MinHash signatures (:func:`minhash_signature`, computed by rensa in Rust): LSH bands of
+    :data:`BAND_ROWS` values
+    find the candidates, so not every pair is compared, and a candidate joins a group when
+    its whole signature agrees with the report's on a share ≥ ``threshold``. Reports whose
+    years, or whose agencies, are both known and differ are never grouped: an agency's report
+    of the next year repeats much of this year's and is no repost. Each group is sorted by
+    first appearance.
 
     >>> body = "全面推行行政执法公示制度、执法全过程记录制度和重大执法决定法制审核制度。" * 3
     >>> find_duplicate_reports({"a": body, "b": "转载：" + body, "c": "全年办理信访件四件。"})
@@ -183,42 +222,47 @@ def find_duplicate_reports(reports: ReportTexts, threshold: float = 0.8,
     ...                         "2022": R(text=body, year=2022, agency="某局")})
     []
     """
-    from datasketch import MinHash, MinHashLSH
+    from rensa import RMinHashLSH
 
+    if not (isinstance(num_perm, int) and num_perm >= 1):
+        raise InputError(f"num_perm must be a positive whole number, got {num_perm!r}")
     items = list(reports.items()) if isinstance(reports, Mapping) else list(reports)
-    lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
-    parent: dict[str, str] = {}
-    known: dict[str, tuple[Optional[int], Optional[str]]] = {}  # per group root: year, agency
+    rows = min((r for r in range(1, num_perm + 1) if num_perm % r == 0),
+               key=lambda r: abs(r - BAND_ROWS))
+    lsh = RMinHashLSH(threshold=threshold, num_perm=num_perm, num_bands=num_perm // rows)
+    signatures: list[Any] = []
+    parent: list[int] = []
+    known: list[tuple[Optional[int], Optional[str]]] = []  # per group root: year, agency
+    seen: set[str] = set()
 
-    def root(x: str) -> str:
+    def root(x: int) -> int:
         while parent[x] != x:
             parent[x] = parent[parent[x]]
             x = parent[x]
         return x
 
-    def join(a: str, b: str) -> None:
+    def join(a: int, b: int) -> None:
         (ya, aa), (yb, ab) = known[a], known[b]
         if (ya is None or yb is None or ya == yb) and (aa is None or ab is None or aa == ab):
             parent[a] = b
             known[b] = (yb if yb is not None else ya, ab or aa)
 
-    for doc_id, value in items:
-        if doc_id in parent:
+    for k, (doc_id, value) in enumerate(items):
+        if doc_id in seen:
             raise InputError(f"report id {doc_id!r} appears twice; ids must be unique")
+        seen.add(doc_id)
         text, year, agency = _described(doc_id, value)
-        key = paragraph_key(text)
-        shingles = {key[i:i + 5].encode("utf-8", "surrogatepass") for i in range(max(1, len(key) - 4))}
-        signature = MinHash(num_perm=num_perm, seed=1)
-        signature.update_batch(list(shingles))
-        parent[doc_id] = doc_id
-        known[doc_id] = (year, agency)
-        for other in lsh.query(signature):
-            a, b = root(other), root(doc_id)
-            if a != b:
+        signature = minhash_signature(text, num_perm)
+        signatures.append(signature)
+        parent.append(k)
+        known.append((year, agency))
+        for other in sorted(lsh.query(signature)):
+            a, b = root(other), root(k)
+            if a != b and signature.jaccard(signatures[other]) >= threshold:
                 join(a, b)
-        lsh.insert(doc_id, signature)
+        lsh.insert(k, signature)
 
-    groups: dict[str, list[str]] = defaultdict(list)
-    for doc_id, _ in items:
-        groups[root(doc_id)].append(doc_id)
+    groups: dict[int, list[str]] = defaultdict(list)
+    for k, (doc_id, _) in enumerate(items):
+        groups[root(k)].append(doc_id)
     return [g for g in groups.values() if len(g) > 1]

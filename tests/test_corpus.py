@@ -7,7 +7,7 @@ import joblib
 import pandas as pd
 import pytest
 
-from fazhi_nlp import InputError, load_labels
+from fazhi_nlp import InputError, corpus, load_labels
 from fazhi_nlp.corpus import (REPORT_COLUMNS, UNIT_COLUMNS, CorpusResult, classify_corpus,
                               flag_reposts, iter_classify)
 from fazhi_nlp.labelling import export_for_labelling, suggest_for_labelling
@@ -53,9 +53,32 @@ def test_streaming_yields_the_same_rows_as_the_batch(seeds):
                                   seeds.reports)
 
 
-def test_worker_processes_give_the_same_rows(seeds):
+def test_worker_processes_give_the_same_rows(seeds, monkeypatch):
+    monkeypatch.setattr(corpus, "SERIAL_BELOW", 1)  # five reports would run in this process
     result = classify_corpus(SEEDS_DIR, n_jobs=2, batch_size=2, progress=False)
     pd.testing.assert_frame_equal(result.units, seeds.units)
+    pd.testing.assert_frame_equal(result.reports, seeds.reports)
+
+
+def test_a_small_corpus_runs_in_this_process_even_when_workers_are_asked_for(seeds, monkeypatch):
+    import multiprocessing
+
+    def no_pool(*args, **kwargs):
+        raise AssertionError("a pool was started for five reports")
+
+    monkeypatch.setattr(multiprocessing.context.ForkContext, "Pool", no_pool)
+    result = classify_corpus(SEEDS_DIR, n_jobs=2, batch_size=1, progress=False)
+    pd.testing.assert_frame_equal(result.units, seeds.units)
+
+
+def test_a_dask_cluster_gives_the_serial_result(seeds):
+    from distributed import Client, LocalCluster
+
+    with LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None) as cluster, \
+            Client(cluster), joblib.parallel_config(backend="dask"):
+        result = classify_corpus(SEEDS_DIR, progress=False, batch_size=2)
+    pd.testing.assert_frame_equal(result.units, seeds.units)
+    pd.testing.assert_frame_equal(result.reports, seeds.reports)
 
 
 def test_a_joblib_backend_is_picked_up_without_other_changes(seeds):

@@ -144,3 +144,30 @@ def test_a_block_printed_many_times_keeps_one_copy_and_points_every_copy_at_it(t
     assert result.text == "\n".join(block)
     assert len(result.removed) == 3 * 1999
     assert {r.reason for r in result.removed} == {"repeats line 1", "repeats line 2", "repeats line 3"}
+
+
+def _swap_sentences(text: str, every: int) -> str:
+    """``text`` with every ``every``-th sentence replaced by a sentence of another report."""
+    other = [s for s in seed_path("003").read_text(encoding="utf-8").split("。") if len(s) > 20]
+    return "。".join(other[i % len(other)] if i % every == 0 else s
+                    for i, s in enumerate(text.split("。")))
+
+
+def test_an_edited_repost_is_grouped_and_a_heavily_rewritten_report_is_not():
+    original = seed_path("001").read_text(encoding="utf-8")
+    texts = {"original": original, "lightly edited": _swap_sentences(original, 20),
+             "half rewritten": _swap_sentences(original, 2), "other": seed_path("004").read_text(encoding="utf-8")}
+    assert find_duplicate_reports(texts) == [["original", "lightly edited"]]
+
+
+def test_reposts_with_unpaired_surrogates_are_still_compared():
+    body = "全面推行行政执法公示制度、执法全过程记录制度和重大执法决定法制审核制度。" * 3
+    assert find_duplicate_reports([("a", body + "\ud800"), ("b", body), ("c", "全年办理信访件四件。")]) \
+        == [["a", "b"]]
+
+
+def test_any_number_of_permutations_finds_the_same_repost():
+    texts = {p: seed_path(p).read_text(encoding="utf-8") for p in ("000", "001", "003")}
+    texts["copy"] = _swap_sentences(texts["000"], 20)
+    for num_perm in (64, 90, 128, 131, 256):
+        assert find_duplicate_reports(texts, num_perm=num_perm) == [["000", "copy"]]
