@@ -317,7 +317,7 @@ def _process_batch(jobs: list[Job]) -> list[_Part]:
 #: Under joblib's default backend, a corpus of fewer reports is read in this process whatever
 #: ``n_jobs`` says: starting worker processes costs more than they save below this size
 #: (measured with benchmarks/run.py --full on 2 cores; see benchmarks/README.md).
-SERIAL_BELOW = 48
+SERIAL_BELOW = 32
 
 
 def _run_batches(jobs: list[Job], batch: Any, args: tuple, n_jobs: Optional[int], batch_size: int,
