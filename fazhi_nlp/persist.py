@@ -381,6 +381,9 @@ def _read_card(card_file: Path) -> dict:
     except RecursionError:
         raise ModelError(f"{card_file} is not a model card (JSON nested too deeply; a card is "
                          "one object of fields and short lists)") from None
+    if isinstance(card, dict) and isinstance(card.get("params"), dict):
+        # parameters added after a card was written take the value its model was trained with
+        card["params"] = {**_ADDED_PARAMS, **card["params"]}
     _check_card(card, card_file)
     return card
 
@@ -454,7 +457,6 @@ _ADDED_PARAMS = {"char_ngram_range": [1, 3]}
 def _check_card_params(params: dict, card_file: Path) -> None:
     """Raise :class:`ModelError` unless ``params`` are a valid, complete Classifier setting."""
     valid = sorted(PARAM_DEFAULTS)
-    params.update({k: v for k, v in _ADDED_PARAMS.items() if k not in params})
     unknown, missing = sorted(set(params) - set(valid)), sorted(set(valid) - set(params))
     if unknown or missing:
         raise ModelError(f"{card_file}: 'params' do not describe a Classifier (unknown "

@@ -55,7 +55,9 @@ def process(source: ReportSource, *, doc_id: Optional[str] = None, input: str = 
     cleaned = clean_page(raw)
     deduped = dedup_page(cleaned.text)
     # dedup numbers the lines of the cleaned text: point its records back into the source
-    source_lines = raw.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    # (the source is split into lines only when something was deduplicated)
+    source_lines = (raw.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+                    if deduped.removed else [])
     repeats = tuple(replace(r, line=cleaned.line_numbers[r.line - 1],
                             text=source_lines[cleaned.line_numbers[r.line - 1] - 1],
                             reason=_source_lines(r.reason, cleaned.line_numbers))
