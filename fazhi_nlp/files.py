@@ -73,6 +73,8 @@ def read_bytes(path: PathLike, *, error: type[FazhiError] = InputError, hint: st
         raise error(f"{path}: is a directory; pass a file") from None
     except OSError as exc:
         raise error(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    except ValueError:  # a NUL character: no file system accepts it in a name
+        raise error(f"{str(path)!r}: is not a file name (it holds a NUL character)") from None
     mode = os.fstat(fd).st_mode
     if not stat.S_ISREG(mode):
         os.close(fd)

@@ -40,7 +40,7 @@ _HTML_START = re.compile(
 _BLOCK_TAG = re.compile(r"</(?:p|div|td|tr|li|h[1-6]|table|span|font)\s*>|<br[\s/]*>", re.IGNORECASE)
 _BLANKS = re.compile(r"[\ufeff\s]*")
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f]")
-_NOT_IN_PATHS = re.compile(r"[<>\n，。：；！？、“”（）]")
+_NOT_IN_PATHS = re.compile(r"[<>\n\x00，。：；！？、“”（）]")  # a NUL is never in a file name
 
 
 def looks_like_path(text: str) -> bool:

@@ -145,3 +145,10 @@ def test_removal_records_point_into_the_source_text(seed_reports):
                 assert removal.text == source_line, (report.doc_id, removal)
     repeats = [r for r in seed_reports["002"].removed if r.stage == "dedup"]
     assert repeats and all(int(r.reason.split()[2]) < r.line for r in repeats)
+
+
+def test_a_nul_character_is_text_or_a_clear_error_never_a_crash():
+    report = fazhi_nlp.process("/\x00")  # cannot be a file name: read as text
+    assert report.source is None
+    with pytest.raises(InputError, match="is not a file name"):
+        fazhi_nlp.process("reports/a\x00.txt", input="filename")
