@@ -25,7 +25,7 @@ import hashlib
 import json
 import numbers
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Optional
 
@@ -34,6 +34,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.validation import check_is_fitted
 from threadpoolctl import threadpool_limits
 
+from .context import mix_neighbours, report_groups
 from .errors import InputError, LabelError
 from .features import BLOCKS, FEATURES, MODELS, Item, check_params, columns_of, texts_and_headings
 from .scorer import FastScorer, UnsupportedPipelineError, arrays_from_pipeline, top_two
@@ -156,6 +157,9 @@ class Classifier(ClassifierMixin, BaseEstimator):
     C : float
         Inverse regularisation strength.
     class_weight : "balanced", dict or None
+    context_weight : float
+        How much a unit's label leans on its neighbours in the same report (0: not at all;
+        :func:`fazhi_nlp.context.mix_neighbours`). Used when predicting only.
     random_state : int or None
 
     Attributes
@@ -181,7 +185,8 @@ class Classifier(ClassifierMixin, BaseEstimator):
     def __init__(self, *, features: str = "char", use_heading: bool = False,
                  heading_weight: float = 0.5, char_ngram_range: tuple[int, int] = (1, 3),
                  model: str = "logreg", C: float = 30.0,
-                 class_weight: Any = "balanced", random_state: Optional[int] = 0):
+                 class_weight: Any = "balanced", context_weight: float = 0.15,
+                 random_state: Optional[int] = 0):
         self.features = features
         self.use_heading = use_heading
         self.heading_weight = heading_weight
@@ -189,6 +194,7 @@ class Classifier(ClassifierMixin, BaseEstimator):
         self.model = model
         self.C = C
         self.class_weight = class_weight
+        self.context_weight = context_weight
         self.random_state = random_state
 
     def __sklearn_tags__(self):
@@ -288,30 +294,38 @@ class Classifier(ClassifierMixin, BaseEstimator):
     def _prepare(self, X: Any) -> np.ndarray:
         return columns_of(*texts_and_headings(X), self.features != "char", self.use_heading)
 
-    def predict(self, X: Any) -> np.ndarray:
-        """The most probable label of each item; no items give an empty array (shape (0,))."""
+    def predict(self, X: Any, groups: Optional[Sequence[Any]] = None) -> np.ndarray:
+        """The most probable label of each item; no items give an empty array (shape (0,)).
+
+        Items of one report lean on their neighbours as in :meth:`predict_proba`.
+        """
         check_is_fitted(self, "pipeline_")
+        if report_groups(X, groups) is not None and self.context_weight:
+            return self.classes_[self.predict_proba(X, groups).argmax(axis=1)]
         columns = self._prepare(X)
         if not len(columns):
             return np.empty(0, dtype=self.classes_.dtype)
         scorer = self._fast_scorer()
         return self.pipeline_.predict(columns) if scorer is None else scorer.predict(columns)
 
-    def predict_proba(self, X: Any) -> np.ndarray:
+    def predict_proba(self, X: Any, groups: Optional[Sequence[Any]] = None) -> np.ndarray:
         """Probabilities, one row per item, columns in ``classes_`` order; rows sum to 1.
 
         No items give an empty array of shape (0, n_classes). Logistic regression models are
         scored by :class:`~fazhi_nlp.scorer.FastScorer` (numpy, the same probabilities to
-        1e-14, several times faster); other models by the scikit-learn pipeline.
+        1e-14, several times faster); other models by the scikit-learn pipeline. Items of one
+        report (``groups``, or the ``doc_id`` of DataFrame rows or mappings; see
+        :mod:`fazhi_nlp.context`), in reading order, then lean on their neighbours by
+        ``context_weight``; unrelated sentences (plain strings) are scored alone.
         """
         check_is_fitted(self, "pipeline_")
         columns = self._prepare(X)
         if not len(columns):
             return np.empty((0, len(self.classes_)))
         scorer = self._fast_scorer()
-        if scorer is None:
-            return self.pipeline_.predict_proba(columns)
-        return scorer.predict_proba(columns)
+        proba = (self.pipeline_.predict_proba(columns) if scorer is None
+                 else scorer.predict_proba(columns))
+        return mix_neighbours(proba, report_groups(X, groups), self.context_weight)
 
     def _coefficients(self) -> np.ndarray:
         """Dense (n_classes, n_features) coefficients of the linear model (SVM: fold mean)."""

@@ -278,8 +278,10 @@ def _report_row(report: Any, job: Job, n_uncertain: int) -> _ReportRow:
 def _classify_batch(jobs: list[Job], model_ref: Any, threshold: float) -> list[_Part]:
     """Read a batch of reports and label all their units with one ``predict_proba`` call."""
     read = [(job, read_job(job)) for job in jobs]
-    units = [u for _, r in read if not isinstance(r, tuple) for u in r.units]
-    predictions = predict_units(units, resolve_model(model_ref), threshold) if units else []
+    reports = [r for _, r in read if not isinstance(r, tuple)]
+    units = [u for r in reports for u in r.units]
+    groups = [k for k, r in enumerate(reports) for _ in r.units]
+    predictions = predict_units(units, resolve_model(model_ref), threshold, groups) if units else []
     parts, k = [], 0
     for job, report in read:
         if isinstance(report, tuple):

@@ -40,7 +40,8 @@ MODELS = ("logreg", "svm", "sgd")
 BLOCKS = {"word": 0, "char": 1, "heading": 2}
 #: The Classifier's parameters and their defaults (the shipped model's configuration).
 PARAM_DEFAULTS: dict[str, Any] = {
-    "C": 30.0, "char_ngram_range": (1, 3), "class_weight": "balanced", "features": "char",
+    "C": 30.0, "char_ngram_range": (1, 3), "class_weight": "balanced", "context_weight": 0.15,
+    "features": "char",
     "heading_weight": 0.5, "model": "logreg", "random_state": 0, "use_heading": False,
 }
 _WORDLIKE = re.compile(rf"[\w{CJK}]")
@@ -157,6 +158,9 @@ def check_params(params: Mapping[str, Any]) -> None:
     if not (is_number(params["heading_weight"]) and params["heading_weight"] >= 0):
         raise InputError(f"Invalid value {params['heading_weight']!r} for parameter "
                          "'heading_weight' of Classifier: it must be a number >= 0")
+    if not (is_number(params["context_weight"]) and params["context_weight"] >= 0):
+        raise InputError(f"Invalid value {params['context_weight']!r} for parameter "
+                         "'context_weight' of Classifier: it must be a number >= 0")
     low_high = params["char_ngram_range"]
     if not (isinstance(low_high, (tuple, list)) and len(low_high) == 2
             and all(isinstance(n, numbers.Integral) and not isinstance(n, bool) for n in low_high)

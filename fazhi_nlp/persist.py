@@ -53,6 +53,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any, Optional
 
+from .context import mix_neighbours, report_groups
 from .errors import InputError, ModelError
 from .features import PARAM_DEFAULTS, check_params, prepare_columns
 from .files import fsync_path, read_bytes, write_atomic
@@ -451,7 +452,7 @@ def _check_card(card: Any, card_file: Path) -> None:
 
 
 #: Parameters added after models were first saved, with the value older models were trained with.
-_ADDED_PARAMS = {"char_ngram_range": [1, 3]}
+_ADDED_PARAMS = {"char_ngram_range": [1, 3], "context_weight": 0.0}
 
 
 def _check_card_params(params: dict, card_file: Path) -> None:
@@ -722,19 +723,23 @@ class LoadedClassifier:
             self._scorer = FastScorer(self._arrays)
         return self._scorer
 
-    def predict_proba(self, X: Any) -> Any:
-        """Probabilities, one row per item, columns in ``classes_`` order (as Classifier)."""
+    def predict_proba(self, X: Any, groups: Any = None) -> Any:
+        """Probabilities, one row per item, columns in ``classes_`` order; items of one
+        report lean on their neighbours (as Classifier)."""
         import numpy as np
 
         columns = self._prepare(X)
         if not len(columns):
             return np.empty((0, len(self.classes_)))
-        return self._fast_scorer().predict_proba(columns)
+        return mix_neighbours(self._fast_scorer().predict_proba(columns),
+                              report_groups(X, groups), self.context_weight)
 
-    def predict(self, X: Any) -> Any:
+    def predict(self, X: Any, groups: Any = None) -> Any:
         """The most probable label of each item (as Classifier)."""
         import numpy as np
 
+        if report_groups(X, groups) is not None and self.context_weight:
+            return self.classes_[self.predict_proba(X, groups).argmax(axis=1)]
         columns = self._prepare(X)
         if not len(columns):
             return np.empty(0, dtype=self.classes_.dtype)

@@ -126,8 +126,14 @@ def default_threshold(model: Any) -> float:
     return getattr(model, "threshold_", None) or 0.0
 
 
-def predict_units(units: Sequence[Unit], model: Any, threshold: Optional[float] = None) -> list[Prediction]:
-    """Label ``units`` with a fitted ``model`` in one ``predict_proba`` call."""
+def predict_units(units: Sequence[Unit], model: Any, threshold: Optional[float] = None,
+                  groups: Optional[Sequence[Any]] = None) -> list[Prediction]:
+    """Label ``units`` with a fitted ``model`` in one ``predict_proba`` call.
+
+    ``units`` are in reading order; ``groups`` gives the report of each unit (default: all
+    units belong to one report), so that a unit leans on its neighbours in its own report
+    only (:mod:`fazhi_nlp.context`).
+    """
     from .scorer import top_two
 
     units = list(units)
@@ -135,8 +141,12 @@ def predict_units(units: Sequence[Unit], model: Any, threshold: Optional[float] 
         threshold = default_threshold(model)
     if not units:
         return []
+    if getattr(model, "context_weight", 0):  # fazhi_nlp's own models: pass the reports along
+        proba = model.predict_proba(units, groups=[0] * len(units) if groups is None else groups)
+    else:
+        proba = model.predict_proba(units)
     labels, probability, runner_up, runner_up_probability = top_two(
-        model.predict_proba(units), [str(c) for c in model.classes_])
+        proba, [str(c) for c in model.classes_])
     return [Prediction(unit=unit, label=label, probability=float(p), runner_up=second,
                        runner_up_probability=float(q), uncertain=bool(p < threshold))
             for unit, label, p, second, q in zip(units, labels, probability, runner_up,

@@ -2,7 +2,7 @@
 
 Two folders of real report pages are labelled by hand (13 codebook labels, or ``furniture``):
 ``tests/data/dev`` (50 pages, units cut by a simple splitter, two annotators, adjudicated)
-and ``tests/data/collected`` (124 pages, units cut by fazhi_nlp when they were labelled, one
+and ``tests/data/collected`` (214 pages, units cut by fazhi_nlp when they were labelled, one
 annotator plus an independent second pass over a quarter of them). fazhi_nlp's units change
 when the cleaner or segmenter changes, so labels cannot be copied row by row. For every page
 this script:
@@ -439,13 +439,16 @@ OUT_SUMMARY = ROOT / "models" / "real_alignment.json"
 #: Coarse kinds of agency for per-kind evaluation, from the finer kinds the indexes give.
 KIND_GROUPS = (
     ("township / sub-district", ("乡镇", "街道")),
-    ("county / district government", ("县政府", "区政府", "开发区", "管委会")),
+    ("county / district government", ("县政府", "区政府", "开发区", "管委会", "政府办公室")),
     ("city / provincial government", ("市政府", "省政府", "省级政府", "地级市政府", "自治州")),
-    ("public security / emergency", ("公安", "应急", "消防", "人防", "民防")),
-    ("regulation / market / data", ("市场监管", "药品", "大数据", "政务服务", "统计", "审计", "信访", "气象")),
-    ("justice / civil / social", ("司法", "民政", "人社", "退役军人", "民族宗教", "民宗", "卫健", "教育", "体育")),
+    ("public security / emergency", ("公安", "应急", "消防", "人防", "民防", "矿山安全")),
+    ("regulation / market / data", ("市场监管", "药品", "数据", "政务服务", "政务办", "审批服务",
+                                     "营商环境", "统计", "审计", "信访", "气象")),
+    ("justice / civil / social", ("司法", "民政", "人社", "医保", "退役军人", "民族宗教", "民宗", "卫健", "教育",
+                                   "体育")),
     ("economy / resources / infrastructure", ("财政", "发展", "发改", "商务", "农业", "林业", "林草", "水利", "水务",
-                                               "自然资源", "生态环境", "住建", "城管", "交通", "文旅", "机关事务")),
+                                               "自然资源", "生态环境", "住建", "城管", "交通", "文旅", "机关事务",
+                                               "工信", "通信", "国资")),
 )
 
 

@@ -19,12 +19,12 @@ FLOORS = {
     "ground": ("types", "errors", "patterns", "files", "tokenize", "examples"),
     "edge": ("office", "read", "webpage"),
     "stages": ("clean", "furniture", "dedup", "segment"),
-    "model": ("labels", "features", "scorer", "classifier", "persist"),
+    "model": ("labels", "features", "context", "scorer", "classifier", "persist"),
     "entry": ("pipeline",),
     "uses": ("evaluation", "training", "corpus", "profiles", "labelling", "plot", "cli"),
 }
 SAME_FLOOR = {("files", "errors"), ("read", "office"), ("read", "webpage"), ("clean", "furniture"), ("persist", "classifier"), ("classifier", "features"),
-              ("classifier", "scorer"), ("persist", "features"), ("persist", "scorer"), ("training", "evaluation"),
+              ("classifier", "scorer"), ("classifier", "context"), ("persist", "context"), ("persist", "features"), ("persist", "scorer"), ("training", "evaluation"),
               ("profiles", "corpus"), ("labelling", "corpus"), ("plot", "profiles"),
               ("cli", "corpus"), ("cli", "profiles"), ("cli", "labelling"), ("cli", "plot"),
               ("cli", "evaluation"), ("cli", "training")}

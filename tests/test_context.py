@@ -1,0 +1,112 @@
+"""Neighbour context: a unit leans on the units around it in its own report, never another's."""
+
+import json
+import shutil
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+import fazhi_nlp
+from fazhi_nlp.classifier import Classifier
+from fazhi_nlp.context import mix_neighbours, report_groups
+from fazhi_nlp.corpus import classify_corpus
+from fazhi_nlp.errors import InputError
+from fazhi_nlp.examples import example_reports
+from fazhi_nlp.labels import as_label_set, shipped_labels
+from fazhi_nlp.persist import CARD_FILE, default_model_dir, load_model
+from fazhi_nlp.pipeline import predict_units
+from tests.conftest import DATA_DIR
+
+PAGE = DATA_DIR / "dev" / "reports" / "01_chongqingdashujuju_2025.txt"
+CLAUSE = "一是完善决策制度体系。"  # under （二）深入推进科学民主依法决策, before 落实局重大行政决策程序规定
+
+
+def probabilities(n_rows, n_labels=4):
+    return arrays(np.float64, (n_rows, n_labels),
+                  elements=st.floats(1e-6, 1.0)).map(lambda a: a / a.sum(axis=1, keepdims=True))
+
+
+@st.composite
+def rows_and_reports(draw):
+    n = draw(st.integers(1, 12))
+    return draw(probabilities(n)), sorted(draw(st.lists(st.integers(0, 3), min_size=n, max_size=n)))
+
+
+@settings(max_examples=200, deadline=None)
+@given(rows_and_reports(), st.floats(0, 1))
+def test_mixed_rows_are_probabilities_and_reports_never_touch(case, weight):
+    proba, groups = case
+    mixed = mix_neighbours(proba, groups, weight)
+    np.testing.assert_allclose(mixed.sum(axis=1), 1.0)
+    assert (mixed >= 0).all()
+    # each report mixed alone gives the same rows: neighbours never cross a report boundary
+    for g in set(groups):
+        rows = [i for i, x in enumerate(groups) if x == g]
+        np.testing.assert_allclose(mix_neighbours(proba[rows], [g] * len(rows), weight), mixed[rows])
+
+
+@given(probabilities(5))
+def test_no_weight_or_no_neighbours_leave_the_rows_as_they_are(proba):
+    assert mix_neighbours(proba, list("abcab"), 0.3) is proba  # no two neighbours share a report
+    assert mix_neighbours(proba, list("aaaaa"), 0.0) is proba
+    assert mix_neighbours(proba, None, 0.3) is proba
+
+
+def test_reports_come_from_groups_doc_id_columns_or_mappings():
+    assert report_groups(pd.DataFrame({"text": ["a", "b"], "doc_id": ["r1", "r2"]})) == ["r1", "r2"]
+    assert report_groups(pd.DataFrame({"text": ["a", "b"]})) is None
+    assert report_groups(["a", "b"], groups=[7, 7]) == [7, 7]
+    assert report_groups([{"text": "a", "doc_id": "r"}, {"text": "b"}]) is None  # one without
+    with pytest.raises(InputError, match="groups has 1 values for 2 items"):
+        report_groups(["a", "b"], groups=[1])
+
+
+@pytest.fixture(scope="module")
+def model_without_the_page():
+    """The shipped configuration trained on every shipped label except the page's own report."""
+    frame = as_label_set(shipped_labels()).frame
+    rest = frame[frame["doc_id"] != PAGE.stem]
+    assert len(rest) < len(frame)
+    return Classifier().fit(rest, rest["label"])
+
+
+def test_a_bare_clause_takes_the_measure_of_the_section_it_sits_in(model_without_the_page):
+    report = fazhi_nlp.process(PAGE)
+    at = [u.text for u in report.units].index(CLAUSE)
+    predictions = predict_units(report.units, model_without_the_page)
+    alone = model_without_the_page.predict_proba([CLAUSE])[0]
+    decision = list(model_without_the_page.classes_).index("decision_making")
+    assert predictions[at].label == "decision_making"
+    assert predictions[at].probability > alone[decision]
+    # a plain list of sentences is unrelated sentences: each scored alone
+    assert model_without_the_page.predict([CLAUSE]).tolist() == \
+        [model_without_the_page.classes_[alone.argmax()]]
+
+
+def test_a_batch_of_reports_labels_each_as_if_it_came_alone():
+    paths = example_reports()
+    units = classify_corpus(paths, progress=False).units  # one batch: all units in one call
+    for path in paths:
+        alone = fazhi_nlp.classify(path)
+        rows = units[units["doc_id"] == fazhi_nlp.process(path).doc_id]
+        assert rows["text"].tolist() == [p.unit.text for p in alone]
+        assert rows["label"].tolist() == [p.label for p in alone]
+        assert rows["probability"].tolist() == [p.probability for p in alone]
+
+
+def test_a_model_saved_before_context_existed_scores_units_alone(tmp_path):
+    old = tmp_path / "old"
+    shutil.copytree(default_model_dir(), old)
+    card = json.loads((old / CARD_FILE).read_text("utf-8"))
+    del card["params"]["context_weight"]
+    (old / CARD_FILE).write_text(json.dumps(card), "utf-8")
+    model = load_model(old)
+    assert model.context_weight == 0.0
+    report = fazhi_nlp.process(PAGE)
+    scored_alone = model.predict_proba([u.text for u in report.units])
+    np.testing.assert_array_equal(model.predict_proba(report.units, groups=[0] * len(report.units)),
+                                  scored_alone)
