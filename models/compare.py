@@ -23,19 +23,22 @@ from fazhi_nlp.evaluation import evaluate
 from fazhi_nlp.labels import shipped_labels
 
 BASE = {**DEFAULT_PARAMS, "features": "char", "use_heading": False, "char_ngram_range": (1, 3),
-        "model": "logreg", "C": 10.0, "class_weight": "balanced"}
+        "model": "logreg", "C": 30.0, "class_weight": "balanced", "context_weight": 0.15}
 
 
 def grid() -> list[dict]:
     """One change at a time from the base, then the promising combinations."""
     changes = [
         {},
+        {"context_weight": 0.0}, {"context_weight": 0.1}, {"context_weight": 0.2},
+        {"context_weight": 0.3},
         {"char_ngram_range": (1, 4)}, {"char_ngram_range": (2, 4)},
-        {"C": 3.0}, {"C": 30.0}, {"class_weight": None},
+        {"C": 10.0}, {"C": 100.0}, {"class_weight": None},
         {"use_heading": True, "heading_weight": 0.25}, {"use_heading": True, "heading_weight": 0.5},
-        {"features": "word+char"}, {"features": "word+char", "use_heading": True, "heading_weight": 0.5},
+        {"features": "word+char", "C": 10.0},
+        {"features": "word+char", "C": 10.0, "use_heading": True, "heading_weight": 0.5},
         {"model": "svm", "C": 1.0},
-        {"char_ngram_range": (1, 4), "use_heading": True, "heading_weight": 0.5},
+        {"model": "svm", "C": 1.0, "context_weight": 0.0},
     ]
     return [{**BASE, **change} for change in changes]
 
@@ -55,7 +58,8 @@ def describe(p: dict) -> str:
     heading = f"heading {p['heading_weight']:g}" if p["use_heading"] else "no heading"
     low, high = p["char_ngram_range"]
     weights = "balanced" if p["class_weight"] == "balanced" else "unweighted"
-    return f"{p['features']} {low}-{high} | {heading} | {p['model']} C={p['C']:g} {weights}"
+    return (f"{p['features']} {low}-{high} | {heading} | {p['model']} C={p['C']:g} {weights} | "
+            f"{p['context_weight']:g}")
 
 
 def main() -> None:
@@ -69,8 +73,8 @@ def main() -> None:
         return
     with ProcessPoolExecutor(max_workers=args.jobs) as pool:
         rows = list(pool.map(run, grid()))
-    print("| features | heading | model | macro-F1 | accuracy | threshold | coverage | accuracy above | worst kind macro-F1 | seconds |")
-    print("|---|---|---|---|---|---|---|---|---|---|")
+    print("| features | heading | model | context | macro-F1 | accuracy | threshold | coverage | accuracy above | worst kind macro-F1 | seconds |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     for f1, acc, cut, coverage, above, worst, p, seconds in sorted(rows, key=lambda r: (-r[0], -r[1])):
         print(f"| {describe(p)} | {f1:.3f} | {acc:.3f} | {cut:.2f} | {coverage:.1%} | {above:.3f} | "
               f"{worst:.3f} | {seconds:.0f} |")

@@ -439,8 +439,8 @@ OUT_SUMMARY = ROOT / "models" / "real_alignment.json"
 #: Coarse kinds of agency for per-kind evaluation, from the finer kinds the indexes give.
 KIND_GROUPS = (
     ("township / sub-district", ("乡镇", "街道")),
-    ("county / district government", ("县政府", "区政府", "开发区", "管委会", "政府办公室")),
-    ("city / provincial government", ("市政府", "省政府", "省级政府", "地级市政府", "自治州")),
+    ("county / district government", ("县政府", "区政府", "旗政府", "开发区", "管委会", "政府办公室")),
+    ("city / provincial government", ("市政府", "省政府", "省级政府", "地级市政府", "自治州", "盟行政公署")),
     ("public security / emergency", ("公安", "应急", "消防", "人防", "民防", "矿山安全")),
     ("regulation / market / data", ("市场监管", "药品", "数据", "政务服务", "政务办", "审批服务",
                                      "营商环境", "统计", "审计", "信访", "气象")),
@@ -448,7 +448,7 @@ KIND_GROUPS = (
                                    "体育")),
     ("economy / resources / infrastructure", ("财政", "发展", "发改", "商务", "农业", "林业", "林草", "水利", "水务",
                                                "自然资源", "生态环境", "住建", "城管", "交通", "文旅", "机关事务",
-                                               "工信", "通信", "国资")),
+                                               "工信", "通信", "国资", "民航", "海洋", "渔业")),
 )
 
 
