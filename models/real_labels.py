@@ -439,7 +439,7 @@ OUT_SUMMARY = ROOT / "models" / "real_alignment.json"
 #: Coarse kinds of agency for per-kind evaluation, from the finer kinds the indexes give.
 KIND_GROUPS = (
     ("township / sub-district", ("乡镇", "街道")),
-    ("county / district government", ("县政府", "区政府", "旗政府", "开发区", "管委会", "政府办公室")),
+    ("county / district government", ("县级市", "县政府", "区政府", "旗政府", "开发区", "管委会", "政府办公室")),
     ("city / provincial government", ("市政府", "省政府", "省级政府", "地级市政府", "自治州", "盟行政公署")),
     ("public security / emergency", ("公安", "应急", "消防", "人防", "民防", "矿山安全")),
     ("regulation / market / data", ("市场监管", "药品", "数据", "政务服务", "政务办", "审批服务",
@@ -503,6 +503,27 @@ def counts_tables(rows: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
+def split_context_dependent(rows: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], dict[str, list[str]]]:
+    """Rows whose text has one label wherever it occurs, and the texts whose label depends on
+    the report they sit in (with the labels they were given).
+
+    A bare clause such as 一是注重顶层设计 can rightly take its section's measure in one
+    report and another in the next; the label files give each text one label, so these are
+    left out (and listed in the alignment summary).
+
+    >>> rows = [{"text": "一是注重顶层设计。", "label": "general"}, {"text": "特此报告。", "label": "general"},
+    ...         {"text": "一是注重顶层设计。", "label": "leadership"}]
+    >>> kept, left_out = split_context_dependent(rows)
+    >>> [r["text"] for r in kept], left_out
+    (['特此报告。'], {'一是注重顶层设计。': ['general', 'leadership']})
+    """
+    labels: dict[str, set[str]] = {}
+    for row in rows:
+        labels.setdefault(row["text"], set()).add(row["label"])
+    varying = {text: sorted(found) for text, found in labels.items() if len(found) > 1}
+    return [row for row in rows if row["text"] not in varying], varying
+
+
 def main(argv: Optional[list[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, default=OUT_LABELS, help="labels file to write")
@@ -533,6 +554,11 @@ def main(argv: Optional[list[str]] = None) -> int:
                         "agency_kind": row["agency_kind"], "kind_group": kind_group(row["agency_kind"]),
                         "year": row["year"], "province": row["province"], "url": row["url"],
                         "corpus": row["corpus"], "match": row["match"]})
+    shipped, context_dependent = split_context_dependent(shipped)
+    summaries["context_dependent"] = context_dependent
+    if context_dependent:
+        print(f"left out {len(context_dependent)} text(s) labelled differently in different reports "
+              f"(a bare clause read by its section): {sorted(context_dependent)}")
     args.out.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in shipped), encoding="utf-8")
     print(counts_tables(shipped))
     args.summary.write_text(json.dumps(summaries, ensure_ascii=False, indent=1), encoding="utf-8")

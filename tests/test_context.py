@@ -18,7 +18,6 @@ from fazhi_nlp.errors import InputError
 from fazhi_nlp.examples import example_reports
 from fazhi_nlp.labels import as_label_set, shipped_labels
 from fazhi_nlp.persist import CARD_FILE, default_model_dir, load_model
-from fazhi_nlp.pipeline import predict_units
 from tests.conftest import DATA_DIR
 
 PAGE = DATA_DIR / "dev" / "reports" / "01_chongqingdashujuju_2025.txt"
@@ -66,25 +65,34 @@ def test_reports_come_from_groups_doc_id_columns_or_mappings():
 
 
 @pytest.fixture(scope="module")
-def model_without_the_page():
-    """The shipped configuration trained on every shipped label except the page's own report."""
+def dev_pages_and_a_model_that_never_saw_them():
+    """The labelled units of the 50 dev pages (real reports of 50 agencies) and the shipped
+    configuration trained on every other shipped label."""
     frame = as_label_set(shipped_labels()).frame
-    rest = frame[frame["doc_id"] != PAGE.stem]
-    assert len(rest) < len(frame)
-    return Classifier().fit(rest, rest["label"])
+    dev = frame[frame["doc_id"].str.match(r"^\d\d_")]
+    assert dev["doc_id"].nunique() == 50
+    rest = frame[~frame["doc_id"].isin(set(dev["doc_id"]))]
+    return dev, Classifier().fit(rest, rest["label"])
 
 
-def test_a_bare_clause_takes_the_measure_of_the_section_it_sits_in(model_without_the_page):
+def test_neighbours_make_labels_of_unseen_reports_more_accurate(dev_pages_and_a_model_that_never_saw_them):
+    dev, model = dev_pages_and_a_model_that_never_saw_them
+    truth = dev["label"].to_numpy()
+    in_reports = (model.predict(dev) == truth).mean()  # rows carry doc_id: neighbours count
+    alone = (model.predict(dev.drop(columns="doc_id")) == truth).mean()
+    assert in_reports > alone + 0.01  # measured: 0.857 against 0.839 on 651 units
+
+
+def test_a_bare_clause_leans_towards_the_section_it_sits_in(dev_pages_and_a_model_that_never_saw_them):
+    _, model = dev_pages_and_a_model_that_never_saw_them
     report = fazhi_nlp.process(PAGE)
     at = [u.text for u in report.units].index(CLAUSE)
-    predictions = predict_units(report.units, model_without_the_page)
-    alone = model_without_the_page.predict_proba([CLAUSE])[0]
-    decision = list(model_without_the_page.classes_).index("decision_making")
-    assert predictions[at].label == "decision_making"
-    assert predictions[at].probability > alone[decision]
-    # a plain list of sentences is unrelated sentences: each scored alone
-    assert model_without_the_page.predict([CLAUSE]).tolist() == \
-        [model_without_the_page.classes_[alone.argmax()]]
+    decision = list(model.classes_).index("decision_making")
+    in_report = model.predict_proba(report.units, groups=[0] * len(report.units))[at, decision]
+    alone = model.predict_proba([CLAUSE])[0, decision]
+    assert in_report > alone + 0.1
+    # a plain list of sentences is unrelated sentences: each scored alone, as before
+    assert model.predict([CLAUSE]).tolist() == [model.classes_[model.predict_proba([CLAUSE])[0].argmax()]]
 
 
 def test_a_batch_of_reports_labels_each_as_if_it_came_alone():
