@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 from .furniture import (META_KEYS, REASONS, edge_kind, is_addressee, is_field_row, is_key_only, is_meta_value, is_table_key,
+                        is_toolbar_word,
                         leading_furniture, line_kind, unwrap)
 from .patterns import CJK, SENTENCE_END_CHARS, heading_level
 from .types import Removal
@@ -137,6 +138,7 @@ def clean_page(text: str) -> Cleaned:
     kinds: list[Optional[str]] = [line_kind(line) for line in lines]
     pieces = _cut_leading_furniture(lines, kinds)
     _mark_context(lines, kinds)
+    _mark_toolbars(lines, kinds)
     _mark_meta_values(lines, kinds)
     body = [i for i, k in enumerate(kinds) if k is None]
     title = _find_title(lines, kinds, body)
@@ -223,6 +225,15 @@ def _mark_context(lines: list[str], kinds: list[Optional[str]]) -> None:
             kinds[i] = "date"
         if kinds[i] is None and i and kinds[i - 1] == "link" and len(line) <= 200 and _LINK_CONTINUATION.fullmatch(line):
             kinds[i] = "link"
+
+
+def _mark_toolbars(lines: list[str], kinds: list[Optional[str]]) -> None:
+    """Toolbar and air-quality items one a line (放大 / 缩小 / 配色 …) in a run of two or more,
+    or next to another widget line."""
+    toolbar = [kinds[i] is None and is_toolbar_word(line) for i, line in enumerate(lines)]
+    for i, is_item in enumerate(toolbar):
+        if is_item and any(0 <= j < len(lines) and (toolbar[j] or kinds[j] == "widget") for j in (i - 1, i + 1)):
+            kinds[i] = "widget"
 
 
 def _mark_meta_values(lines: list[str], kinds: list[Optional[str]]) -> None:

@@ -30,7 +30,7 @@ from typing import Optional
 from .patterns import CJK, heading_level
 
 __all__ = ["META_KEYS", "REASONS", "edge_kind", "has_sentence", "is_addressee", "is_field_row", "is_key_only", "is_meta_value",
-           "is_table_key", "leading_furniture", "line_kind", "unwrap"]
+           "is_table_key", "is_toolbar_word", "leading_furniture", "line_kind", "unwrap"]
 
 REASONS = {
     "breadcrumb": "navigation trail",
@@ -53,12 +53,12 @@ REASONS = {
 
 #: Field names of government-site metadata blocks (the keys, not any site's values).
 META_KEYS = (
-    "发布日期|发布时间|发文日期|成文日期|印发日期|生成日期|更新日期|更新时间|上传时间|信息时间|公开日期|"
+    "发布日期|发布时间|发文日期|成文日期|印发日期|生成日期|产生日期|更新日期|更新时间|上传时间|信息时间|公开日期|"
     "信息来源|文章来源|稿件来源|新闻来源|来源|日期|时间|"
     "浏览量|浏览次数|访问量|访问次数|点击量|点击数|点击率|阅读量|阅读数|阅读次数|"
-    "索引号|公开方式|公开形式|公开范围|公开时限|公开属性|公开类别|"
+    "索引号|索取号|公开方式|公开形式|公开范围|公开时限|公开属性|公开类别|"
     "发布单位|发布机构|发文机关|发文机构|发文单位|发文字号|文号|文件编号|统一编号|登记号|有效性|是否有效|"
-    "主题分类|体裁分类|组配分类|信息分类|服务对象|所属主题|所属机构|责任部门|主题词|关键词|关键字|签发人|"
+    "主题分类|体裁分类|组配分类|信息分类|服务对象|所属主题|所属类目|所属机构|机构名称|责任部门|主题词|主题|体裁|关键词|关键字|签发人|"
     "作者|编辑|责任编辑|审核|审校|供稿|摄影|文章作者|录入|标题|名称|文件名称"
 )
 # Table cells often space a key out to align it ("索 引 号", "标　　题").
@@ -71,6 +71,8 @@ _TABLE_KEY = re.compile(rf"^{_KEY_SHAPE}$")
 _HIT_COUNTER = re.compile(r"^[本该此]?[文页篇条]?(?:信息|文章)?已?被?(?:浏览|阅读|访问|点击)(?:量|数|次数)?\s*[:：]?\s*"
                           r"[\d,]+\s*(?:人次|次)?$|^您?是本站第\s*[\d,]+\s*位访(?:问者|客)$")
 _INDEX_NUMBER = re.compile(r"^[A-Za-z0-9]{4,24}\s*/\s*\d{4}\s*-+\s*\d{1,9}$")
+# The heading of a metadata block (信息公开元数据).
+_META_HEADING = re.compile(r"^(?:政府)?(?:信息公开)?元数据$")
 
 # Bullets, table bars and bracketed keys around fields ("• 浏览量：", "| [ 索引号 ] | …").
 _BULLETS = re.compile(r"^(?:[•·▪●◆■□◇○*\-]\s*)+")
@@ -95,6 +97,10 @@ _DATE_TOKEN = rf"(?:{_DATE}|{_TIME}|\d{{2}}[/-]\d{{2}}|星期[一二三四五六
 _DATE_LINE = re.compile(rf"^[（(\[【]?\s*{_DATE_TOKEN}(?:\s*{_DATE_TOKEN})*\s*[）)\]】]?$")
 _FULL_DATE = re.compile(_DATE)
 _CJK_DATE = re.compile(r"^\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$")
+# Any short field name ending in 日期 / 时间 with a date as its value (公文生成日期：2026-01-16).
+_DATED_FIELD = re.compile(rf"^[{CJK}/]{{1,8}}(?:日期|时间)\s*[:：]\s*(?:{_DATE})(?:\s*{_TIME})?$")
+# A time or date run into the field name after it (2020-03-13 08:45:00来源：).
+_RUN_IN_FIELD = re.compile(rf"(?<=\d)(?=(?:{_KEYS})\s*[:：])")
 _DOC_NUMBER = re.compile(rf"^[{CJK}]{{1,12}}\s*[〔\[【（(]\s*\d{{4}}\s*[〕\]】）)]\s*\d+\s*号$")
 _URL = r"(?:https?://|www\.)[\x21-\x7e]+"
 _LINK_LINE = re.compile(rf"^(?:(?:[{CJK}]{{1,8}}|URL)\s*[:：]\s*)?{_URL}$", re.I)
@@ -104,11 +110,19 @@ _WIDGET_WORDS = re.compile(
     r"分享到|分享|打印本页|打印此页|打印整页|打印内容|打印文本|打印正文|打印|关闭本页|关闭窗口|关闭|"
     r"收藏本页|加入收藏|收藏|设为首页|返回顶部|返回首页|返回|"
     r"(?:微信|手机)?(?:扫一扫|扫码|扫描二维码)(?:在手机上?(?:打开|浏览|阅读|查看)(?:当前页|本页|此页)?|分享|阅读|浏览|打开)|"
-    r"扫一扫|在手机打开|手机版|字体|字号|默认|[大中小]|微信|微博|QQ空间|朋友圈|复制链接|纠错|"
+    r"扫一扫|在手机打开|手机版|字体|字号|默认|超大|特大|标准|[大中小]|微信|微博|QQ空间|朋友圈|复制链接|纠错|"
     r"简体|繁体|无障碍(?:阅读|浏览|模式)?|(?:长者|长辈|关爱|关怀|适老|老年|大字)(?:版|模式)|"
-    r"(?:保护视力|视力保护|护眼)色?(?:模式)?|(?:进入|退出)?(?:语音)?(?:播报|朗读)(?:模式)?|登录|注册|[x×]|[\[\]【】()（）:：|/\s·•]")
+    r"(?:保护视力|视力保护|护眼)色?(?:模式)?|(?:进入|退出)?(?:语音)?(?:播报|朗读)(?:模式)?|登录|注册|"
+    r"浏览字体|站群导航|网站导航|[x×]|[\[\]【】()（）:：|/\s·•]")
+# Words of accessibility toolbars and weather / air-quality boxes printed one item a line
+# (拼音 / 辅助浏览 / 放大 / 配色 / 白底黑字蓝链接 …; AQI / 轻度污染): furniture in a run of two or more.
+_TOOLBAR_WORD = re.compile(
+    r"^(?:拼音|辅助浏览|轻松阅读|读屏|视图|放大|缩小|配色|页面原始配色|[白黑蓝黄绿]底[白黑蓝黄绿]字(?:[白黑蓝黄绿]链接)?|"
+    r"大鼠标|辅助线|显示屏|声音|指读|连读|减速|加速|音量|增加音量|减小音量|后退|前进|全屏|刷新|退出|帮助|换肤|"
+    r"AQI|空气质量|轻度污染|中度污染|重度污染|严重污染)$")
 # Notices of the page itself (browser, loading): never a report's words, so they may hold commas.
 _PAGE_NOTICE = re.compile(r"版本过低|浏览效果|最佳(?:浏览|显示)效果|(?:加载|合成)中.{0,2}请(?:耐心)?(?:等待|稍候)|"
+                          r"^点击(?:关闭|展开|收起|隐藏)|"
                           r"建议(?:您)?使用.{0,16}(?:IE|ie|Chrome|谷歌|火狐|Firefox|浏览器).{0,12}(?:版本|以上|浏览)|"
                           r"分辨率\s*\d+\s*[x×*]\s*\d+")
 _FOOTER_MARK = re.compile(r"版权所有|Copyright|©|ICP\s*[备证]|公网安备|网站标识码|网站识别码", re.I)
@@ -122,11 +136,12 @@ _TRAILER_START = re.compile(
 _TRAILER_END = re.compile(r"(?:>>|》》|>>>)\s*$")
 _PAGER = re.compile(r"^(?:(?:第\s*\d+\s*页|共\s*\d+\s*页|上一页|下一页|首页|末页|尾页|\d+\s*/\s*\d+\s*页|\d+(?!\d))\s*)+$")
 _SITE_NAME = re.compile(rf"^[{CJK}]{{2,30}}(?:门户网站|官方网站|政府网站|政府网|政务网|政务服务网|信息公开网|网站)$")
-_WELCOME = re.compile(rf"^(?:您好[，！!]?\s*)?欢迎(?:您)?(?:访问|来到|光临|进入)[{CJK}\w]{{0,30}}[！!。]?$"
+_WELCOME = re.compile(rf"^(?:您好[，！!]?\s*)?欢迎(?:您)?(?:访问|来到|光临|进入|登录)[{CJK}\w]{{0,30}}[！!。]?"
+                      rf"\s*(?:(?:{_DATE})\s*(?:星期[一二三四五六日天])?)?$"
                       rf"|^今天是\s*[:：]?\s*(?:{_DATE})?\s*(?:星期[一二三四五六日天])?$")
 _MENU_TOKEN = re.compile(r"[^\W\d_]{2,12}")
 
-_ORG_SUFFIX = r"(?:委员会|人民政府|政府|党工委|工委|管委会|党委|党组|委|办公室|办|局|厅|部|院|署|中心)"
+_ORG_SUFFIX = r"(?:委员会|人民政府|政府|党工委|工委|管委会|党委|党组|人大常委会|常委会|人大|委|办公室|办|局|厅|部|院|署|中心)"
 _ORG = rf"(?:中共)?[{CJK}（）()]{{0,24}}?{_ORG_SUFFIX}"
 _ADDRESSEE = re.compile(rf"^{_ORG}(?:\s*[、，,]\s*{_ORG})*\s*[:：]$")
 _ADDRESSEES = re.compile(rf"^{_ORG}(?:\s*[、，,]\s*{_ORG})+$")
@@ -177,7 +192,8 @@ def line_kind(line: str) -> Optional[str]:
     if _DATE_LINE.match(plain):
         return ("signed_date" if _CJK_DATE.match(plain) else "date") if _FULL_DATE.search(plain) else None
     if len(line) <= 160 and (_META_LINE.match(plain) or _BRACKETED_FIELD.match(plain) or _HIT_COUNTER.match(plain)
-                             or _INDEX_NUMBER.match(plain) or _is_byline(plain)):
+                             or _INDEX_NUMBER.match(plain) or _DATED_FIELD.match(plain)
+                             or _META_HEADING.match(plain) or _is_byline(plain)):
         return "metadata"
     return _short_kind(line, plain) if len(line) <= 80 else None
 
@@ -220,6 +236,16 @@ def is_addressee(line: str) -> bool:
     return len(line) <= 50 and bool(_ADDRESSEE.match(line) or _ADDRESSEES.match(line))
 
 
+def is_toolbar_word(line: str) -> bool:
+    """One item of an accessibility toolbar or an air-quality box (``放大``, ``• 轻度污染``):
+    furniture when a neighbouring line is furniture of the same run.
+
+    >>> is_toolbar_word("白底黑字蓝链接"), is_toolbar_word("• 重度污染"), is_toolbar_word("加大执法力度")
+    (True, True, False)
+    """
+    return len(line) <= 12 and bool(_TOOLBAR_WORD.match(unwrap(line)))
+
+
 def is_key_only(line: str) -> bool:
     """A metadata field name with its value on the next line (``来源：``, ``• 信息来源：``, ``公开日期``)."""
     return bool(_KEY_ONLY.match(unwrap(line)))
@@ -258,7 +284,7 @@ def _is_breadcrumb(line: str) -> bool:
 def _is_byline(plain: str) -> bool:
     """Dates, fields, widgets, links and organisation names side by side
     (``市司法局 2022年02月15日``, ``2023-03-31 17:05 来源： 海口市司法局 打印``)."""
-    tokens = plain.split(" ")
+    tokens = _RUN_IN_FIELD.sub(" ", plain).split(" ")
     if len(tokens) < 2 or len(plain) > 120:
         return False
     strong = 0

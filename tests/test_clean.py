@@ -286,3 +286,23 @@ def test_furniture_words_inside_a_report_sentence_remove_nothing(site, word, whe
     cleaned = clean_page("\n".join(page))
     assert line in cleaned.text.split("\n")
     assert not [r for r in cleaned.removed if r.line == index + 1]
+
+
+def test_a_toolbar_printed_one_word_a_line_goes_but_one_such_word_in_the_text_stays():
+    # the opening of a district market-regulation bureau's page (tests/data/collected k09)
+    toolbar = ["拼音", "辅助浏览", "轻松阅读", "读屏", "视图", "放大", "缩小", "配色", "白底黑字蓝链接",
+               "页面原始配色", "大鼠标", "辅助线", "声音", "指读", "减速", "加速", "全屏", "刷新", "帮助", "换肤"]
+    body = ["2022年，区市场监管局坚持以习近平法治思想为指导，推进法治政府建设。", "一、加强组织领导",
+            "前进", "局党组专题研究法治建设工作4次。"]
+    cleaned = clean_page("\n".join(toolbar + body))
+    assert cleaned.text.split("\n") == body  # 前进 alone between report lines is not a toolbar
+    assert [r.text for r in cleaned.removed if r.kind == "widget"] == toolbar
+
+
+def test_air_quality_box_welcome_banner_and_run_in_times_are_furniture():
+    page = ("您好,欢迎登录中华人民共和国广东海事局! 2024年05月20日 星期一\n站群导航\nAQI\n  • 轻度污染\n"
+            "  • 中度污染\n2020-03-13 08:45:00来源:\n主 题 :\n司法行政\\政府法治\n- 公文生成日期:2026-01-16\n"
+            "信息公开元数据\n省政府、市委、市人大:\n2019年，我市坚持依法行政，全面推进法治政府建设。")
+    cleaned = clean_page(page)
+    assert cleaned.text == "2019年，我市坚持依法行政，全面推进法治政府建设。"
+    assert cleaned.addressee == "省政府、市委、市人大"
