@@ -66,6 +66,42 @@ _WIDTH.update({c: c - 0xFEE0 for c in range(ord("Ａ"), ord("Ｚ") + 1)})
 _WIDTH.update({c: c - 0xFEE0 for c in range(ord("ａ"), ord("ｚ") + 1)})
 _ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 
+# Normalisation, one pass per rule. Each pattern opens with the character it rewrites and
+# tests the character before it with a lookbehind that spans both (``:(?<=\d:)`` is "a colon
+# after a digit"): a pattern that opens with a literal is found by a fast scan for that
+# character, where one that opens with a lookbehind is tried at every position of the page.
+# str.translate looks every character of a Chinese page up in the table; a substitution
+# touches only the (few) characters that change.
+_WIDE = {chr(c): chr(v) if isinstance(v, int) else v for c, v in _WIDTH.items()}
+_WIDE_CHAR = re.compile("[" + re.escape("".join(_WIDE)) + "]")
+_COLON_BETWEEN_DIGITS = re.compile(r"：(?<=\d：)(?=\d)")  # 12：05 -> 12:05
+_ASCII_COMMA = re.compile(r",(?:(?<!\d,)|(?!\d))")  # not inside 1,000
+_ASCII_COLON = re.compile(r":(?:(?<![\d/:a-zA-Z]:)(?!//)|(?<=\d:)(?!\d))")  # not in 12:05 or http://
+_ASCII_COLON_BY_CHINESE = re.compile(r":(?:(?<=[^\x00-\x7f]:)|(?=[^\x00-\x7f]))")
+_ASCII_BANG = re.compile(rf"!(?<=[{CJK}，。）]!)")
+_ASCII_QUESTION = re.compile(rf"\?(?<=[{CJK}，。）]\?)")
+_SPACES = re.compile(r"[ \f\v]+")
+
+
+def _narrow(text: str) -> str:
+    """``text.translate(_WIDTH)``: full-width letters, digits and symbols and wide spaces as ASCII.
+
+    >>> _narrow("全年５件，\\u3000占１０％")
+    '全年5件， 占10%'
+    """
+    return _WIDE_CHAR.sub(lambda m: _WIDE[m.group()], text)
+
+
+def _single_spaces(line: str) -> str:
+    """The line with each run of spaces (and form feeds, vertical tabs) as one space, stripped.
+
+    >>> _single_spaces("  全年  办结\\f5件 ")
+    '全年 办结 5件'
+    """
+    if "  " in line or "\f" in line or "\v" in line:
+        line = _SPACES.sub(" ", line)
+    return line.strip()
+
 
 @dataclass(frozen=True)
 class Cleaned:
@@ -96,15 +132,15 @@ def normalise_lines(text: str) -> list[str]:
     ['一、总体情况', '', '全年办结 5 件；']
     """
     text = _ZERO_WIDTH.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
-    text = text.translate(_WIDTH)
-    text = re.sub(r"(?<=\d)：(?=\d)", ":", text)
-    text = re.sub(r"(?<!\d),|,(?!\d)", "，", text)
-    text = re.sub(r"(?<![\d/:a-zA-Z]):(?!//)|(?<=\d):(?!\d)", "：", text)
-    text = re.sub(r"(?<=[^\x00-\x7f]):|:(?=[^\x00-\x7f])", "：", text)
+    text = _narrow(text)
+    text = _COLON_BETWEEN_DIGITS.sub(":", text)
+    text = _ASCII_COMMA.sub("，", text)
+    text = _ASCII_COLON.sub("：", text)
+    text = _ASCII_COLON_BY_CHINESE.sub("：", text)
     text = text.replace(";", "；").replace("(", "（").replace(")", "）")
-    text = re.sub(rf"(?<=[{CJK}，。）])!", "！", text)
-    text = re.sub(rf"(?<=[{CJK}，。）])\?", "？", text)
-    return [re.sub(r"[ \f\v]+", " ", line).strip() for line in text.split("\n")]
+    text = _ASCII_BANG.sub("！", text)
+    text = _ASCII_QUESTION.sub("？", text)
+    return [_single_spaces(line) for line in text.split("\n")]
 
 
 def normalise(text: str) -> str:
