@@ -186,16 +186,17 @@ def clean_page(text: str) -> Cleaned:
     removed: list[Removal] = []
     kept: list[str] = []
     kept_numbers: list[int] = []
-    for number, raw in enumerate(raw_lines, start=1):
-        invisible = "".join(_ZERO_WIDTH.findall(raw))
-        if invisible:
-            removed.append(Removal("clean", "invisible", invisible, number, REASONS["invisible"]))
+    if _ZERO_WIDTH.search(text):
+        for number, raw in enumerate(raw_lines, start=1):
+            invisible = "".join(_ZERO_WIDTH.findall(raw))
+            if invisible:
+                removed.append(Removal("clean", "invisible", invisible, number, REASONS["invisible"]))
     for i, (line, kind, number) in enumerate(zip(lines, kinds, numbers)):
         if kind is not None:
             removed.append(Removal("clean", kind, raw_lines[number - 1], number, REASONS[kind]))
             continue
         removed.extend(Removal("clean", k, piece, number, REASONS[k]) for k, piece in pieces.get(i, ()))
-        stripped = _ARTEFACT.sub("", line)
+        stripped = _ARTEFACT.sub("", line) if "[" in line else line
         if stripped != line:
             for match in _ARTEFACT.finditer(line):
                 removed.append(Removal("clean", "artefact", match.group(), number, REASONS["artefact"]))
@@ -249,13 +250,14 @@ def _is_body(line: str) -> bool:
 def _mark_context(lines: list[str], kinds: list[Optional[str]]) -> None:
     """Shapes that depend on their neighbours: menus, site names and footer fields above or
     below the report's text; a bare year over a date; a link broken over two lines."""
-    body = [i for i, k in enumerate(kinds) if k is None and _is_body(lines[i])]
-    first, last = (body[0], body[-1]) if body else (len(lines), -1)
+    body = [i for i, k in enumerate(kinds) if k is None]
+    first = next((i for i in body if _is_body(lines[i])), len(lines))
+    last = next((i for i in reversed(body) if _is_body(lines[i])), -1)
     for i, line in enumerate(lines):
         if kinds[i] is None and (i < first or i > last):
             kinds[i] = edge_kind(line)
     for i, line in enumerate(lines):
-        if kinds[i] is None and re.fullmatch(r"\d{4}", line) and i + 1 < len(lines) and kinds[i + 1] == "date":
+        if kinds[i] is None and i + 1 < len(lines) and kinds[i + 1] == "date" and re.fullmatch(r"\d{4}", line):
             kinds[i] = "date"
         if kinds[i] is None and i and kinds[i - 1] == "link" and len(line) <= 200 and _LINK_CONTINUATION.fullmatch(line):
             kinds[i] = "link"

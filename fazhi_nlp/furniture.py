@@ -25,6 +25,7 @@ Examples
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Optional
 
 from .patterns import CJK, heading_level
@@ -158,17 +159,27 @@ def unwrap(line: str) -> str:
 
 
 def line_kind(line: str) -> Optional[str]:
-    """The kind of furniture the whole line is, wherever it stands, or None for report text."""
+    """The kind of furniture the whole line is, wherever it stands, or None for report text.
+
+    A line with sentence content is settled by a few quick tests; the others, short lines
+    that a site prints on every page, are looked at once per distinct line.
+    """
     if not _LETTER_OR_DIGIT.search(line):
         return "separator"
     if heading_level(line) is not None or len(line) > 400:
         return None
-    if _PAGE_NOTICE.search(line) and len(line) <= 80 and "。" not in line:
+    if len(line) <= 80 and "。" not in line and _PAGE_NOTICE.search(line):
         return "widget"
     if _WELCOME.match(line):
         return "header"
     if has_sentence(line):
         return None
+    return _unpunctuated_kind(line)
+
+
+@lru_cache(maxsize=8192)
+def _unpunctuated_kind(line: str) -> Optional[str]:
+    """:func:`line_kind` of a line without sentence punctuation, heading marker or notice."""
     plain = unwrap(line)
     if _LINK_LINE.match(plain) or _DOMAIN.match(plain):
         return "link"

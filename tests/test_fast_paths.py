@@ -7,6 +7,7 @@ zero-width characters, Chinese) as well as arbitrary text.
 """
 from __future__ import annotations
 
+import json
 import re
 
 from hypothesis import given, settings, strategies as st
@@ -52,3 +53,56 @@ def test_normalise_lines_equals_the_reference_on_tricky_lines():
                  "好!吗? 1!2? （）!", "12：05 １２：０５", "\u3000\u3000全年\t办结\f\v件  ", "\ufeff首页\u200b",
                  ":", ":中", "中:", "/:", "::", "1:1", "x:1"):
         assert normalise_lines(text) == reference_normalise_lines(text), text
+
+
+# --------------------------------------------------------------------------- heading_level, line_kind
+
+from fazhi_nlp import furniture  # noqa: E402
+from fazhi_nlp.patterns import HEADING_MARKERS, heading_level  # noqa: E402
+
+from tests.conftest import DATA_DIR  # noqa: E402
+
+FURNITURE_LINES = sorted({line for place, cases in json.loads((DATA_DIR / "furniture_cases.json").read_text(
+    encoding="utf-8")).items() if isinstance(cases, dict) for line in cases})
+# Lines that open like outline markers, in every script's digits.
+MARKER_START = st.text(alphabet="第一二十两〇（()）、.．，部分章1２٣۴१① 全年", max_size=12)
+lines = st.one_of(MARKER_START, st.sampled_from(FURNITURE_LINES),
+                  st.builds(lambda a, b: a + b, st.sampled_from(FURNITURE_LINES), MARKER_START),
+                  st.text(alphabet=TRIGGERS, max_size=120), st.text(max_size=80))
+
+
+def reference_heading_level(paragraph: str):
+    """heading_level as first written: every marker tried on every paragraph."""
+    for level, marker in HEADING_MARKERS:
+        if marker.match(paragraph):
+            return level
+    return None
+
+
+def reference_line_kind(line: str):
+    """line_kind as first written: no quick tests first, nothing remembered."""
+    if not furniture._LETTER_OR_DIGIT.search(line):
+        return "separator"
+    if reference_heading_level(line) is not None or len(line) > 400:
+        return None
+    if furniture._PAGE_NOTICE.search(line) and len(line) <= 80 and "。" not in line:
+        return "widget"
+    if furniture._WELCOME.match(line):
+        return "header"
+    if furniture.has_sentence(line):
+        return None
+    return furniture._unpunctuated_kind.__wrapped__(line)
+
+
+@settings(max_examples=400, deadline=None)
+@given(lines)
+def test_heading_level_and_line_kind_equal_the_references(line):
+    assert heading_level(line) == reference_heading_level(line)
+    assert furniture.line_kind(line) == reference_line_kind(line)
+    assert furniture.line_kind(line) == reference_line_kind(line)  # remembered: the same answer
+
+
+def test_line_kind_equals_the_reference_on_every_furniture_case():
+    for line in FURNITURE_LINES:
+        assert furniture.line_kind(line) == reference_line_kind(line), line
+        assert heading_level(line) == reference_heading_level(line), line
