@@ -35,7 +35,7 @@ from .furniture import (META_KEYS, REASONS, edge_kind, is_addressee, is_field_ro
 from .patterns import CJK, SENTENCE_END_CHARS, heading_level
 from .types import Removal
 
-__all__ = ["Cleaned", "clean_page", "normalise", "normalise_lines", "reported_year"]
+__all__ = ["WIDE", "Cleaned", "clean_page", "normalise", "normalise_lines", "reported_year"]
 
 _META_VALUE_KEYS = re.compile(rf"(?:{META_KEYS})\s*[:：]")
 _META_KEY = re.compile(rf"(?:{META_KEYS})")
@@ -56,24 +56,15 @@ _LINK_CONTINUATION = re.compile(r"[\w=&%.\-/?#+~]*=[\w=&%.\-/?#+~]*")
 _TITLE_WINDOW = 12
 _FIELDS = ("metadata", "date")
 
-_WIDTH = {ord("\u3000"): " ", ord("\xa0"): " ", ord("\u2002"): " ", ord("\u2003"): " ",
-          ord("\u2009"): " ", ord("\t"): " ", ord("．"): ".", ord("％"): "%", ord("＋"): "+",
-          ord("－"): "-", ord("／"): "/", ord("＝"): "=", ord("＜"): "<", ord("＞"): ">",
-          ord("＃"): "#", ord("＆"): "&", ord("＊"): "*", ord("＠"): "@", ord("［"): "[",
-          ord("］"): "]", ord("＿"): "_"}
-_WIDTH.update({c: c - 0xFEE0 for c in range(ord("０"), ord("９") + 1)})
-_WIDTH.update({c: c - 0xFEE0 for c in range(ord("Ａ"), ord("Ｚ") + 1)})
-_WIDTH.update({c: c - 0xFEE0 for c in range(ord("ａ"), ord("ｚ") + 1)})
+#: Full-width letters, digits and symbols, and wide spaces, with their ASCII forms.
+WIDE = dict(zip("\u3000\xa0\u2002\u2003\u2009\t．％＋－／＝＜＞＃＆＊＠［］＿", "      .%+-/=<>#&*@[]_"))
+WIDE.update({chr(c): chr(c - 0xFEE0) for c in (*range(ord("０"), ord("９") + 1), *range(ord("Ａ"), ord("Ｚ") + 1),
+                                               *range(ord("ａ"), ord("ｚ") + 1))})
+_WIDE_CHAR = re.compile("[" + re.escape("".join(WIDE)) + "]")
 _ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
-
-# Normalisation, one pass per rule. Each pattern opens with the character it rewrites and
-# tests the character before it with a lookbehind that spans both (``:(?<=\d:)`` is "a colon
-# after a digit"): a pattern that opens with a literal is found by a fast scan for that
-# character, where one that opens with a lookbehind is tried at every position of the page.
-# str.translate looks every character of a Chinese page up in the table; a substitution
-# touches only the (few) characters that change.
-_WIDE = {chr(c): chr(v) if isinstance(v, int) else v for c, v in _WIDTH.items()}
-_WIDE_CHAR = re.compile("[" + re.escape("".join(_WIDE)) + "]")
+# Each rule opens with the character it rewrites and looks behind it with a lookbehind spanning
+# both (``:(?<=\d:)``, a colon after a digit): a pattern opening with a literal is found by a
+# fast scan for it, one opening with a lookbehind is tried at every position of the page.
 _COLON_BETWEEN_DIGITS = re.compile(r"：(?<=\d：)(?=\d)")  # 12：05 -> 12:05
 _ASCII_COMMA = re.compile(r",(?:(?<!\d,)|(?!\d))")  # not inside 1,000
 _ASCII_COLON = re.compile(r":(?:(?<![\d/:a-zA-Z]:)(?!//)|(?<=\d:)(?!\d))")  # not in 12:05 or http://
@@ -81,26 +72,6 @@ _ASCII_COLON_BY_CHINESE = re.compile(r":(?:(?<=[^\x00-\x7f]:)|(?=[^\x00-\x7f]))"
 _ASCII_BANG = re.compile(rf"!(?<=[{CJK}，。）]!)")
 _ASCII_QUESTION = re.compile(rf"\?(?<=[{CJK}，。）]\?)")
 _SPACES = re.compile(r"[ \f\v]+")
-
-
-def _narrow(text: str) -> str:
-    """``text.translate(_WIDTH)``: full-width letters, digits and symbols and wide spaces as ASCII.
-
-    >>> _narrow("全年５件，\\u3000占１０％")
-    '全年5件， 占10%'
-    """
-    return _WIDE_CHAR.sub(lambda m: _WIDE[m.group()], text)
-
-
-def _single_spaces(line: str) -> str:
-    """The line with each run of spaces (and form feeds, vertical tabs) as one space, stripped.
-
-    >>> _single_spaces("  全年  办结\\f5件 ")
-    '全年 办结 5件'
-    """
-    if "  " in line or "\f" in line or "\v" in line:
-        line = _SPACES.sub(" ", line)
-    return line.strip()
 
 
 @dataclass(frozen=True)
@@ -132,7 +103,7 @@ def normalise_lines(text: str) -> list[str]:
     ['一、总体情况', '', '全年办结 5 件；']
     """
     text = _ZERO_WIDTH.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
-    text = _narrow(text)
+    text = _WIDE_CHAR.sub(lambda m: WIDE[m.group()], text)  # str.translate would look up every character
     text = _COLON_BETWEEN_DIGITS.sub(":", text)
     text = _ASCII_COMMA.sub("，", text)
     text = _ASCII_COLON.sub("：", text)
@@ -140,7 +111,8 @@ def normalise_lines(text: str) -> list[str]:
     text = text.replace(";", "；").replace("(", "（").replace(")", "）")
     text = _ASCII_BANG.sub("！", text)
     text = _ASCII_QUESTION.sub("？", text)
-    return [_single_spaces(line) for line in text.split("\n")]
+    return [(_SPACES.sub(" ", line) if "  " in line or "\f" in line or "\v" in line else line).strip()
+            for line in text.split("\n")]
 
 
 def normalise(text: str) -> str:

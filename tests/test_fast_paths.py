@@ -12,7 +12,7 @@ import re
 
 from hypothesis import given, settings, strategies as st
 
-from fazhi_nlp.clean import _WIDTH, _ZERO_WIDTH, normalise_lines
+from fazhi_nlp.clean import _ZERO_WIDTH, normalise_lines
 from fazhi_nlp.patterns import CJK
 
 # Characters the normalisation and furniture rules react to, and some plain ones.
@@ -26,6 +26,17 @@ TRIGGERS = (",:;()!?/.-_=&%#*@[]<>|'\"~+ \t\f\v\r\n\xa0\u3000\u2002\u2003\u2009\
 DENSE = ",:：;()!?/1a中，。） \t\f\n\u3000１"
 texts = st.one_of(st.text(alphabet=DENSE, max_size=60), st.text(alphabet=TRIGGERS, max_size=300),
                   st.text(max_size=200))
+
+
+# The width table of the first normalisation, as a str.translate table.
+_WIDTH = {ord("\u3000"): " ", ord("\xa0"): " ", ord("\u2002"): " ", ord("\u2003"): " ",
+          ord("\u2009"): " ", ord("\t"): " ", ord("．"): ".", ord("％"): "%", ord("＋"): "+",
+          ord("－"): "-", ord("／"): "/", ord("＝"): "=", ord("＜"): "<", ord("＞"): ">",
+          ord("＃"): "#", ord("＆"): "&", ord("＊"): "*", ord("＠"): "@", ord("［"): "[",
+          ord("］"): "]", ord("＿"): "_"}
+_WIDTH.update({c: c - 0xFEE0 for c in range(ord("０"), ord("９") + 1)})
+_WIDTH.update({c: c - 0xFEE0 for c in range(ord("Ａ"), ord("Ｚ") + 1)})
+_WIDTH.update({c: c - 0xFEE0 for c in range(ord("ａ"), ord("ｚ") + 1)})
 
 
 def reference_normalise_lines(text: str) -> list[str]:
