@@ -117,3 +117,38 @@ def test_line_kind_equals_the_reference_on_every_furniture_case():
     for line in FURNITURE_LINES:
         assert furniture.line_kind(line) == reference_line_kind(line), line
         assert heading_level(line) == reference_heading_level(line), line
+
+
+# --------------------------------------------------------------------------- corpus frames
+
+import pandas as pd  # noqa: E402
+
+from fazhi_nlp import corpus  # noqa: E402
+
+
+def reference_frame(rows, columns):
+    """corpus._frame as first written: a frame of objects, converted column by column."""
+    text = pd.Series(["a"]).dtype
+    frame = pd.DataFrame.from_records(rows, columns=list(columns))
+    return frame.astype({c: corpus._DTYPES.get(c, text) for c in frame.columns})
+
+
+_TEXT_CELL = st.one_of(st.none(), st.text(max_size=8))
+_CELLS = {"Int64": st.one_of(st.none(), st.integers(-5, 3000)), "int64": st.integers(0, 10 ** 6),
+          "float64": st.floats(allow_nan=False, width=64), "bool": st.booleans()}
+
+
+def _rows(columns):
+    row = st.tuples(*(_CELLS.get(corpus._DTYPES.get(c), _TEXT_CELL) for c in columns))
+    return st.lists(row, max_size=6)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.sampled_from([corpus.UNIT_COLUMNS, corpus.REPORT_COLUMNS, corpus.ERROR_COLUMNS]).flatmap(
+    lambda columns: st.tuples(st.just(columns), _rows(columns))))
+def test_corpus_frames_equal_the_reference(columns_and_rows):
+    columns, rows = columns_and_rows
+    fast, slow = corpus._frame(rows, columns), reference_frame(rows, columns)
+    pd.testing.assert_frame_equal(fast, slow, check_exact=True)
+    assert list(fast.dtypes) == list(slow.dtypes)
+    assert list(fast.index) == list(slow.index) and type(fast.index) is type(slow.index)
