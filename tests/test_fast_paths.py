@@ -152,3 +152,19 @@ def test_corpus_frames_equal_the_reference(columns_and_rows):
     pd.testing.assert_frame_equal(fast, slow, check_exact=True)
     assert list(fast.dtypes) == list(slow.dtypes)
     assert list(fast.index) == list(slow.index) and type(fast.index) is type(slow.index)
+
+
+# --------------------------------------------------------------------------- paragraph keys
+
+from fazhi_nlp.patterns import paragraph_key  # noqa: E402
+
+
+def reference_paragraph_key(paragraph: str) -> str:
+    """paragraph_key as first written: spaces, punctuation and symbols removed."""
+    return re.sub(r"[\s\W_]+", "", paragraph, flags=re.UNICODE)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(texts, st.text(alphabet=st.characters(categories=("Nd", "No", "Pc", "Pd", "Zs", "Mn", "Lo", "So")))))
+def test_paragraph_key_equals_the_reference(text):
+    assert paragraph_key(text) == reference_paragraph_key(text)
