@@ -21,7 +21,7 @@ Examples
 from __future__ import annotations
 
 import re
-from typing import Iterator, Optional
+from typing import Optional
 
 from .patterns import ENUMERATOR, SENTENCE_END, SENTENCE_END_CHARS, SPLIT_BEFORE_ENUMERATOR, has_cjk, heading_level
 from .types import Unit
@@ -73,25 +73,30 @@ def _heading_span(paragraph: str, level: Optional[int]) -> int:
     return end.end() if end.end() <= RUN_IN_HEADING_MAX else 0
 
 
-def _body_spans(paragraph: str, start: int) -> Iterator[tuple[int, int]]:
+def _body_spans(paragraph: str, start: int) -> list[tuple[int, int]]:
     """(start, end) of each sentence or clause in ``paragraph[start:]``, whitespace excluded."""
     cuts = {m.end() for m in SENTENCE_END.finditer(paragraph, start)}
-    cuts |= {m.start() for m in SPLIT_BEFORE_ENUMERATOR.finditer(paragraph, start)}
-    cuts = sorted(c for c in cuts if c > start) + [len(paragraph)]
+    cuts.update(m.start() for m in SPLIT_BEFORE_ENUMERATOR.finditer(paragraph, start))
+    cuts.discard(start)
+    cuts.add(len(paragraph))
+    spans = []
     begin = start
-    for cut in cuts:
+    for cut in sorted(cuts):
         chunk = paragraph[begin:cut]
-        if chunk.strip():
-            left = begin + len(chunk) - len(chunk.lstrip())
-            right = begin + len(chunk.rstrip())
-            yield left, right
+        stripped = chunk.strip()
+        if stripped:
+            left = begin if len(stripped) == len(chunk) else begin + len(chunk) - len(chunk.lstrip())
+            spans.append((left, left + len(stripped)))
         begin = cut
+    return spans
 
 
 def segment_text(text: str) -> list[Unit]:
     """Cut cleaned text (one paragraph per line) into headings, sentences and clauses."""
     units: list[Unit] = []
     stack: list[tuple[float, str, bool]] = []  # (level, heading, numbered)
+    sections: dict[tuple[str, ...], str] = {}  # section_of each heading path, read once
+    path: tuple[str, ...] = ()
     offset = 0
     for number, paragraph in enumerate(text.split("\n")):
         level = heading_level(paragraph)
@@ -107,14 +112,22 @@ def segment_text(text: str) -> list[Unit]:
                 stack.pop()
             heading = paragraph[left:head].rstrip()
             path = tuple(h for _, h, _ in stack)
-            units.append(Unit(heading, "heading", path, section_of(path + (heading,)), number,
+            units.append(Unit(heading, "heading", path, _section(sections, path + (heading,)), number,
                               offset + left, offset + left + len(heading), len(units)))
             stack.append((level, heading, numbered))
-        path = tuple(h for _, h, _ in stack)
-        section = section_of(path)
+            path = path + (heading,)
+        section = _section(sections, path)
         for begin, end in _body_spans(paragraph, head):
             piece = paragraph[begin:end]
             kind = "clause" if ENUMERATOR.match(piece) else "sentence"
             units.append(Unit(piece, kind, path, section, number, offset + begin, offset + end, len(units)))
         offset += len(paragraph) + 1
     return units
+
+
+def _section(known: dict[tuple[str, ...], str], path: tuple[str, ...]) -> str:
+    """:func:`section_of` ``path``, remembered in ``known`` (a page repeats its heading paths)."""
+    section = known.get(path)
+    if section is None:
+        section = known[path] = section_of(path)
+    return section

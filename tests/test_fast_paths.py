@@ -168,3 +168,65 @@ def reference_paragraph_key(paragraph: str) -> str:
 @given(st.one_of(texts, st.text(alphabet=st.characters(categories=("Nd", "No", "Pc", "Pd", "Zs", "Mn", "Lo", "So")))))
 def test_paragraph_key_equals_the_reference(text):
     assert paragraph_key(text) == reference_paragraph_key(text)
+
+
+# --------------------------------------------------------------------------- segment
+
+from fazhi_nlp import segment  # noqa: E402
+from fazhi_nlp.patterns import ENUMERATOR, SENTENCE_END, SPLIT_BEFORE_ENUMERATOR  # noqa: E402
+from fazhi_nlp.types import Unit  # noqa: E402
+
+
+def reference_body_spans(paragraph: str, start: int):
+    """segment._body_spans as first written."""
+    cuts = {m.end() for m in SENTENCE_END.finditer(paragraph, start)}
+    cuts |= {m.start() for m in SPLIT_BEFORE_ENUMERATOR.finditer(paragraph, start)}
+    cuts = sorted(c for c in cuts if c > start) + [len(paragraph)]
+    begin = start
+    for cut in cuts:
+        chunk = paragraph[begin:cut]
+        if chunk.strip():
+            yield begin + len(chunk) - len(chunk.lstrip()), begin + len(chunk.rstrip())
+        begin = cut
+
+
+def reference_segment_text(text: str) -> list[Unit]:
+    """segment_text as first written: every heading path's section read again, paths rebuilt."""
+    units, stack, offset = [], [], 0
+    for number, paragraph in enumerate(text.split("\n")):
+        level = reference_heading_level(paragraph)
+        head = segment._heading_span(paragraph, level)
+        if head:
+            left = len(paragraph) - len(paragraph.lstrip())
+            numbered = level is not None
+            if not numbered:
+                under = bool(stack) and stack[-1][2] and units[-1].kind == "heading"
+                level = stack[-1][0] + (0.5 if under else 0) if stack else 1
+            while stack and stack[-1][0] >= level:
+                stack.pop()
+            heading = paragraph[left:head].rstrip()
+            path = tuple(h for _, h, _ in stack)
+            units.append(Unit(heading, "heading", path, segment.section_of(path + (heading,)), number,
+                              offset + left, offset + left + len(heading), len(units)))
+            stack.append((level, heading, numbered))
+        path = tuple(h for _, h, _ in stack)
+        section = segment.section_of(path)
+        for begin, end in reference_body_spans(paragraph, head):
+            piece = paragraph[begin:end]
+            kind = "clause" if ENUMERATOR.match(piece) else "sentence"
+            units.append(Unit(piece, kind, path, section, number, offset + begin, offset + end, len(units)))
+        offset += len(paragraph) + 1
+    return units
+
+
+SENTENCE_BITS = st.sampled_from(["。", "；", "！", "？", "…", "”", "）", " ", "　", "\t", "，", "、", "：", "一是", "二是",
+                                 "第一，", "其二，", "首先，", "全年办理12件", "存在问题", "下一步工作计划", "主要举措和成效",
+                                 "加强领导", "A", "1"])
+paragraphs = st.builds(lambda a, b: a + "".join(b), MARKER_START, st.lists(SENTENCE_BITS, max_size=12))
+pages = st.one_of(st.lists(paragraphs, max_size=12).map("\n".join), texts)
+
+
+@settings(max_examples=400, deadline=None)
+@given(pages)
+def test_segment_text_equals_the_reference(text):
+    assert segment.segment_text(text) == reference_segment_text(text)
