@@ -135,10 +135,11 @@ def predict_units(units: Sequence[Unit], model: Any, threshold: Optional[float] 
         threshold = default_threshold(model)
     if not units:
         return []
-    labels, probability, runner_up, runner_up_probability = top_two(
-        model.predict_proba(units), [str(c) for c in model.classes_])
-    return [Prediction(unit=unit, label=label, probability=float(p), runner_up=second,
-                       runner_up_probability=float(q), uncertain=bool(p < threshold))
+    # as Python lists: a float or str per unit, not a numpy scalar to convert one by one
+    labels, probability, runner_up, runner_up_probability = (column.tolist() for column in top_two(
+        model.predict_proba(units), [str(c) for c in model.classes_]))
+    return [Prediction(unit=unit, label=label, probability=p, runner_up=second,
+                       runner_up_probability=q, uncertain=bool(p < threshold))
             for unit, label, p, second, q in zip(units, labels, probability, runner_up,
                                                    runner_up_probability)]
 
