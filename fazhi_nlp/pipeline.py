@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import sys
 from dataclasses import dataclass, replace
 from typing import Any, Optional, Sequence
 
@@ -135,13 +136,49 @@ def predict_units(units: Sequence[Unit], model: Any, threshold: Optional[float] 
         threshold = default_threshold(model)
     if not units:
         return []
+    if _reads_text_and_heading(model):  # each distinct unit once (headings and set phrases repeat)
+        distinct, rows = _distinct(units)
+        proba = model.predict_proba(distinct)
+        proba = proba[rows] if len(distinct) < len(units) else proba
+    else:
+        proba = model.predict_proba(units)
     # as Python lists: a float or str per unit, not a numpy scalar to convert one by one
-    labels, probability, runner_up, runner_up_probability = (column.tolist() for column in top_two(
-        model.predict_proba(units), [str(c) for c in model.classes_]))
+    labels, probability, runner_up, runner_up_probability = (
+        column.tolist() for column in top_two(proba, [str(c) for c in model.classes_]))
     return [Prediction(unit=unit, label=label, probability=p, runner_up=second,
                        runner_up_probability=q, uncertain=bool(p < threshold))
             for unit, label, p, second, q in zip(units, labels, probability, runner_up,
                                                    runner_up_probability)]
+
+
+def _reads_text_and_heading(model: Any) -> bool:
+    """True for the library's own classifiers: they read a unit's text and heading and nothing
+    else, one unit at a time, so two units with the same text and heading get the same
+    probabilities. (Classes not yet imported cannot be the model's.)"""
+    own = ((sys.modules.get("fazhi_nlp.persist"), "LoadedClassifier"),
+           (sys.modules.get("fazhi_nlp.classifier"), "Classifier"))
+    return any(module is not None and type(model) is getattr(module, name, None) for module, name in own)
+
+
+def _distinct(units: Sequence[Unit]) -> tuple[list[Unit], list[int]]:
+    """The first unit of each distinct (text, heading), and where each unit's is among them.
+
+    >>> a, b = Unit("特此报告。", "sentence", (), "other", 0, 0, 5, 0), Unit("全年办结。", "sentence", (), "other", 1, 6, 11, 1)
+    >>> distinct, rows = _distinct([a, b, a])
+    >>> [u.text for u in distinct], rows
+    (['特此报告。', '全年办结。'], [0, 1, 0])
+    """
+    where: dict[tuple[str, str], int] = {}
+    distinct: list[Unit] = []
+    rows = []
+    for unit in units:
+        key = (unit.text, unit.heading)
+        row = where.get(key)
+        if row is None:
+            row = where[key] = len(distinct)
+            distinct.append(unit)
+        rows.append(row)
+    return distinct, rows
 
 
 def classify(source: Any, model: Any = None, threshold: Optional[float] = None, *,

@@ -230,3 +230,66 @@ pages = st.one_of(st.lists(paragraphs, max_size=12).map("\n".join), texts)
 @given(pages)
 def test_segment_text_equals_the_reference(text):
     assert segment.segment_text(text) == reference_segment_text(text)
+
+
+# --------------------------------------------------------------------------- predictions
+
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+import fazhi_nlp  # noqa: E402
+from fazhi_nlp.pipeline import Prediction, predict_units  # noqa: E402
+from fazhi_nlp.scorer import top_two  # noqa: E402
+
+
+def reference_predict_units(units, model, threshold):
+    """predict_units as first written: every unit scored, numpy scalars converted one by one."""
+    labels, probability, runner_up, runner_up_probability = top_two(
+        model.predict_proba(units), [str(c) for c in model.classes_])
+    return [Prediction(unit=unit, label=label, probability=float(p), runner_up=second,
+                       runner_up_probability=float(q), uncertain=bool(p < threshold))
+            for unit, label, p, second, q in zip(units, labels, probability, runner_up, runner_up_probability)]
+
+
+@pytest.fixture(scope="module")
+def example_units(seed_reports):
+    return [u for report in seed_reports.values() for u in report.units]
+
+
+@pytest.mark.parametrize("which", ["shipped", "trained"])
+def test_predictions_of_repeated_units_equal_the_reference(which, example_units, model):
+    """Units repeated (the same text and heading elsewhere in the batch) are scored once; every
+    probability is still exactly the one the unit gets when all units are scored."""
+    clf = fazhi_nlp.load_model() if which == "shipped" else model
+
+    @settings(max_examples=25, deadline=None)
+    @given(st.lists(st.integers(0, len(example_units) - 1), min_size=1, max_size=300),
+           st.sampled_from([0.0, 0.4, 0.9]))
+    def check(picks, threshold):
+        units = [example_units[i] for i in picks] + [example_units[i] for i in picks[::3]]
+        assert predict_units(units, clf, threshold) == reference_predict_units(units, clf, threshold)
+
+    check()
+
+
+def test_a_model_of_another_kind_gets_every_unit(example_units):
+    """A model that is not one of the library's classifiers may read more than text and
+    heading: it is given every unit, repeats included."""
+    seen = []
+
+    class Counting:
+        classes_ = np.array(["a", "b"])
+
+        def predict_proba(self, units):
+            seen.append(len(units))
+            return np.tile([0.3, 0.7], (len(units), 1))
+
+    units = example_units[:5] * 2
+    assert [p.label for p in predict_units(units, Counting())] == ["b"] * 10
+    assert seen == [10]
+
+
+def test_the_library_classifiers_score_each_distinct_unit_once(example_units, model):
+    from fazhi_nlp.pipeline import _reads_text_and_heading
+
+    assert _reads_text_and_heading(fazhi_nlp.load_model()) and _reads_text_and_heading(model)
