@@ -21,6 +21,7 @@ Examples
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Optional
 
 from .patterns import ENUMERATOR, SENTENCE_END, SENTENCE_END_CHARS, SPLIT_BEFORE_ENUMERATOR, has_cjk, heading_level
@@ -49,10 +50,17 @@ def section_of(heading_path: tuple[str, ...]) -> str:
     ('achievements', 'other')
     """
     for heading in reversed(heading_path):
-        found = [(m.start(), name) for name, cue in _SECTION_CUES for m in [cue.search(heading)] if m]
-        if found:
-            return min(found)[1]
+        section = _cued_section(heading)
+        if section is not None:
+            return section
     return "achievements" if heading_path else "other"
+
+
+@lru_cache(maxsize=8192)
+def _cued_section(heading: str) -> Optional[str]:
+    """The section whose cue comes first in ``heading``, or None (remembered: headings repeat)."""
+    found = [(m.start(), name) for name, cue in _SECTION_CUES for m in [cue.search(heading)] if m]
+    return min(found)[1] if found else None
 
 
 def _is_unnumbered_heading(paragraph: str) -> bool:
@@ -95,7 +103,6 @@ def segment_text(text: str) -> list[Unit]:
     """Cut cleaned text (one paragraph per line) into headings, sentences and clauses."""
     units: list[Unit] = []
     stack: list[tuple[float, str, bool]] = []  # (level, heading, numbered)
-    sections: dict[tuple[str, ...], str] = {}  # section_of each heading path, read once
     path: tuple[str, ...] = ()
     offset = 0
     for number, paragraph in enumerate(text.split("\n")):
@@ -112,11 +119,11 @@ def segment_text(text: str) -> list[Unit]:
                 stack.pop()
             heading = paragraph[left:head].rstrip()
             path = tuple(h for _, h, _ in stack)
-            units.append(Unit(heading, "heading", path, _section(sections, path + (heading,)), number,
+            units.append(Unit(heading, "heading", path, section_of(path + (heading,)), number,
                               offset + left, offset + left + len(heading), len(units)))
             stack.append((level, heading, numbered))
             path = path + (heading,)
-        section = _section(sections, path)
+        section = section_of(path)
         for begin, end in _body_spans(paragraph, head):
             piece = paragraph[begin:end]
             kind = "clause" if ENUMERATOR.match(piece) else "sentence"
@@ -124,10 +131,3 @@ def segment_text(text: str) -> list[Unit]:
         offset += len(paragraph) + 1
     return units
 
-
-def _section(known: dict[tuple[str, ...], str], path: tuple[str, ...]) -> str:
-    """:func:`section_of` ``path``, remembered in ``known`` (a page repeats its heading paths)."""
-    section = known.get(path)
-    if section is None:
-        section = known[path] = section_of(path)
-    return section
