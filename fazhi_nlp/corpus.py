@@ -332,11 +332,23 @@ def _run_batches(jobs: list[Job], batch: Any, args: tuple, n_jobs: Optional[int]
     """
     from tqdm import tqdm
 
-    slices = [jobs[i:i + batch_size] for i in range(0, len(jobs), batch_size)]
+    slices = _even_slices(jobs, batch_size)
     with tqdm(total=len(jobs), unit="report", desc=what, disable=not progress) as bar:
         for parts in _map_in_order(partial(_call, batch, args), slices, n_jobs, len(jobs)):
             yield parts
             bar.update(len(parts))
+
+
+def _even_slices(jobs: list, batch_size: int) -> list[list]:
+    """The jobs cut into the fewest slices of at most ``batch_size``, whose sizes differ by
+    one at most (so that workers finish together: 50 reports with a batch size of 16 are
+    12, 13, 12 and 13, not 16, 16, 16 and 2).
+
+    >>> [len(s) for s in _even_slices(list(range(50)), 16)], _even_slices([1, 2, 3], 16)
+    ([12, 13, 12, 13], [[1, 2, 3]])
+    """
+    count = -(-len(jobs) // batch_size)
+    return [jobs[len(jobs) * k // count:len(jobs) * (k + 1) // count] for k in range(count)]
 
 
 def _call(batch: Any, args: tuple, piece: list) -> list:
