@@ -4,8 +4,8 @@
 texts), cleans, segments and labels every unit, and flags reports reposted by another
 agency. :func:`iter_classify` streams the same rows one report at a time, so a corpus of
 any size never has to fit in memory. Work is shared out with joblib: ``n_jobs=4`` uses
-four processes forked from this one (the model loaded here is shared, not loaded again),
-and a corpus of fewer than :data:`SERIAL_BELOW` reports stays in this process. Inside
+four processes, this one and three forked from it (the model loaded here is shared, not
+loaded again), and a corpus of fewer than :data:`SERIAL_BELOW` reports stays in this process. Inside
 ``with joblib.parallel_config(backend="dask"):`` (or ``"ray"``) the same call runs on a
 cluster, each worker loading the model once::
 
@@ -326,9 +326,10 @@ def _run_batches(jobs: list[Job], batch: Any, args: tuple, n_jobs: Optional[int]
 
     Work goes through joblib, so a backend the caller chose with ``joblib.parallel_config``
     (Dask, Ray, threads, …) is used as it is. Under joblib's default backend with more than
-    one job, workers are forked from this process, which has already loaded the model, rather
-    than started as fresh interpreters that import scikit-learn and load it again; and a
-    corpus of fewer than :data:`SERIAL_BELOW` reports stays in this process.
+    one job, this process takes its share of the batches and the other workers are forked
+    from it, after it has loaded the model, rather than started as fresh interpreters that
+    import scikit-learn and load it again; and a corpus of fewer than :data:`SERIAL_BELOW`
+    reports stays in this process.
     """
     from tqdm import tqdm
 
@@ -357,7 +358,8 @@ def _call(batch: Any, args: tuple, piece: list) -> list:
 
 def _map_in_order(function: Any, pieces: list, n_jobs: Optional[int], size: int) -> Iterator[Any]:
     """``function`` over ``pieces`` (``size`` reports in all), results streamed in order: in
-    this process, in a forked pool, or through the joblib backend the caller chose."""
+    this process, in this process and a forked pool, or through the joblib backend the caller
+    chose."""
     import gc
     import multiprocessing
 
@@ -373,8 +375,12 @@ def _map_in_order(function: Any, pieces: list, n_jobs: Optional[int], size: int)
     if default and "fork" in multiprocessing.get_all_start_methods():
         gc.freeze()  # the objects already made stay shared with the workers, not copied by gc
         try:
-            with multiprocessing.get_context("fork").Pool(workers) as pool:
-                yield from pool.imap(function, pieces)
+            with multiprocessing.get_context("fork").Pool(workers - 1) as pool:
+                # this process takes every workers-th piece itself: one fork fewer, and no
+                # process waits while the others work
+                theirs = pool.imap(function, [p for i, p in enumerate(pieces) if i % workers])
+                for i, piece in enumerate(pieces):
+                    yield function(piece) if i % workers == 0 else next(theirs)
         finally:
             gc.unfreeze()
         return

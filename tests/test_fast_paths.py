@@ -314,3 +314,22 @@ headings = st.lists(CUE_BITS, max_size=4).map("".join)
 def test_section_of_equals_the_reference(heading_path):
     assert segment.section_of(heading_path) == reference_section_of(heading_path)
     assert segment.section_of(heading_path) == reference_section_of(heading_path)  # remembered
+
+
+# --------------------------------------------------------------------------- corpus in several processes
+
+from tests.conftest import SEEDS_DIR  # noqa: E402
+
+
+@pytest.mark.parametrize("n_jobs, batch_size", [(2, 1), (3, 1), (2, 2), (3, 4)])
+def test_this_process_and_forked_workers_give_the_serial_stream(n_jobs, batch_size, monkeypatch):
+    """With n_jobs workers this process takes every n_jobs-th batch and forked processes the
+    others: the stream is the serial one, report by report, in order."""
+    serial = list(corpus.iter_classify(SEEDS_DIR, n_jobs=1, progress=False))
+    monkeypatch.setattr(corpus, "SERIAL_BELOW", 1)
+    parallel = list(corpus.iter_classify(SEEDS_DIR, n_jobs=n_jobs, batch_size=batch_size, progress=False))
+    assert len(parallel) == len(serial)
+    for a, b in zip(parallel, serial):
+        pd.testing.assert_frame_equal(a.units, b.units)
+        pd.testing.assert_frame_equal(a.reports, b.reports)
+        pd.testing.assert_frame_equal(a.errors, b.errors)
