@@ -84,7 +84,8 @@ def _heading_span(paragraph: str, level: Optional[int]) -> int:
 def _body_spans(paragraph: str, start: int) -> list[tuple[int, int]]:
     """(start, end) of each sentence or clause in ``paragraph[start:]``, whitespace excluded."""
     cuts = {m.end() for m in SENTENCE_END.finditer(paragraph, start)}
-    cuts.update(m.start() for m in SPLIT_BEFORE_ENUMERATOR.finditer(paragraph, start))
+    if "是" in paragraph or "第" in paragraph or "其" in paragraph:  # every enumerator holds one
+        cuts.update(m.start() for m in SPLIT_BEFORE_ENUMERATOR.finditer(paragraph, start))
     cuts.discard(start)
     cuts.add(len(paragraph))
     spans = []
