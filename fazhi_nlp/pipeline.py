@@ -137,7 +137,7 @@ def predict_units(units: Sequence[Unit], model: Any, threshold: Optional[float] 
     if not units:
         return []
     if _reads_text_and_heading(model):  # each distinct unit once (headings and set phrases repeat)
-        distinct, rows = _distinct(units)
+        distinct, rows = _distinct(units, headings=bool(model.use_heading))
         proba = model.predict_proba(distinct)
         proba = proba[rows] if len(distinct) < len(units) else proba
     else:
@@ -152,27 +152,28 @@ def predict_units(units: Sequence[Unit], model: Any, threshold: Optional[float] 
 
 
 def _reads_text_and_heading(model: Any) -> bool:
-    """True for the library's own classifiers: they read a unit's text and heading and nothing
-    else, one unit at a time, so two units with the same text and heading get the same
-    probabilities. (Classes not yet imported cannot be the model's.)"""
+    """True for the library's own classifiers: they read a unit's text, and its heading when
+    ``use_heading`` is set, and nothing else, one unit at a time; so two units alike in these
+    get the same probabilities. (Classes not yet imported cannot be the model's.)"""
     own = ((sys.modules.get("fazhi_nlp.persist"), "LoadedClassifier"),
            (sys.modules.get("fazhi_nlp.classifier"), "Classifier"))
     return any(module is not None and type(model) is getattr(module, name, None) for module, name in own)
 
 
-def _distinct(units: Sequence[Unit]) -> tuple[list[Unit], list[int]]:
-    """The first unit of each distinct (text, heading), and where each unit's is among them.
+def _distinct(units: Sequence[Unit], headings: bool) -> tuple[list[Unit], list[int]]:
+    """The first unit of each distinct text (with ``headings``: text and heading), and where
+    each unit's is among them.
 
-    >>> a, b = Unit("特此报告。", "sentence", (), "other", 0, 0, 5, 0), Unit("全年办结。", "sentence", (), "other", 1, 6, 11, 1)
-    >>> distinct, rows = _distinct([a, b, a])
-    >>> [u.text for u in distinct], rows
-    (['特此报告。', '全年办结。'], [0, 1, 0])
+    >>> a = Unit("全年办结。", "sentence", ("一、总体情况",), "achievements", 1, 7, 12, 1)
+    >>> b = Unit("全年办结。", "sentence", ("二、存在问题",), "problems", 3, 20, 25, 3)
+    >>> [(len(distinct), rows) for distinct, rows in (_distinct([a, b, a], False), _distinct([a, b, a], True))]
+    [(1, [0, 0, 0]), (2, [0, 1, 0])]
     """
     where: dict[tuple[str, str], int] = {}
     distinct: list[Unit] = []
     rows = []
     for unit in units:
-        key = (unit.text, unit.heading)
+        key = (unit.text, unit.heading if headings else "")
         row = where.get(key)
         if row is None:
             row = where[key] = len(distinct)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 
 from hypothesis import given, settings, strategies as st
 
@@ -256,17 +257,28 @@ def example_units(seed_reports):
     return [u for report in seed_reports.values() for u in report.units]
 
 
-@pytest.mark.parametrize("which", ["shipped", "trained"])
-def test_predictions_of_repeated_units_equal_the_reference(which, example_units, model):
-    """Units repeated (the same text and heading elsewhere in the batch) are scored once; every
-    probability is still exactly the one the unit gets when all units are scored."""
-    clf = fazhi_nlp.load_model() if which == "shipped" else model
+@pytest.fixture(scope="module")
+def heading_model(frame):
+    """A small model that reads headings too."""
+    from fazhi_nlp.labels import load_labels
+
+    return fazhi_nlp.train(load_labels(frame.head(400)), use_heading=True)
+
+
+@pytest.mark.parametrize("which", ["shipped", "trained", "with headings"])
+def test_predictions_of_repeated_units_equal_the_reference(which, example_units, model, heading_model):
+    """Units repeated (the same text, and heading for a model that reads headings, elsewhere in
+    the batch) are scored once; every probability is still exactly the one the unit gets when
+    all units are scored."""
+    clf = {"shipped": fazhi_nlp.load_model(), "trained": model, "with headings": heading_model}[which]
+    assert clf.use_heading == (which == "with headings")
 
     @settings(max_examples=25, deadline=None)
     @given(st.lists(st.integers(0, len(example_units) - 1), min_size=1, max_size=300),
            st.sampled_from([0.0, 0.4, 0.9]))
     def check(picks, threshold):
         units = [example_units[i] for i in picks] + [example_units[i] for i in picks[::3]]
+        units += [replace(u, heading_path=u.heading_path[:-1]) for u in units[::4]]  # same text, other heading
         assert predict_units(units, clf, threshold) == reference_predict_units(units, clf, threshold)
 
     check()
@@ -289,31 +301,17 @@ def test_a_model_of_another_kind_gets_every_unit(example_units):
     assert seen == [10]
 
 
-def test_the_library_classifiers_score_each_distinct_unit_once(example_units, model):
-    from fazhi_nlp.pipeline import _reads_text_and_heading
-
-    assert _reads_text_and_heading(fazhi_nlp.load_model()) and _reads_text_and_heading(model)
-
-
-def reference_section_of(heading_path):
-    """section_of as first written: every cue searched in every heading, each time."""
-    for heading in reversed(heading_path):
-        found = [(m.start(), name) for name, cue in segment._SECTION_CUES for m in [cue.search(heading)] if m]
-        if found:
-            return min(found)[1]
-    return "achievements" if heading_path else "other"
-
-
-CUE_BITS = st.sampled_from(["存在问题", "不足", "差距", "下一步", "工作计划", "今后", "第一责任人", "履职情况", "举措", "成效",
-                            "主要工作", "一、", "（二）", "加强领导", "法治", "存在的问题和下一步"])
-headings = st.lists(CUE_BITS, max_size=4).map("".join)
-
-
-@settings(max_examples=300, deadline=None)
-@given(st.lists(headings, max_size=4).map(tuple))
-def test_section_of_equals_the_reference(heading_path):
-    assert segment.section_of(heading_path) == reference_section_of(heading_path)
-    assert segment.section_of(heading_path) == reference_section_of(heading_path)  # remembered
+def test_the_shipped_model_scores_each_distinct_text_once(example_units, monkeypatch):
+    """The shipped model reads no headings: units that differ in heading only are scored once."""
+    clf = fazhi_nlp.load_model()
+    shared = [u for u in example_units if u.heading_path][:3]
+    units = shared + [replace(u, heading_path=("另一个标题",)) for u in shared]
+    scored = []
+    original = type(clf).predict_proba
+    monkeypatch.setattr(type(clf), "predict_proba", lambda self, X: scored.append(len(X)) or original(self, X))
+    predictions = predict_units(units, clf)
+    assert scored == [3]
+    assert [p.probability for p in predictions[:3]] == [p.probability for p in predictions[3:]]
 
 
 # --------------------------------------------------------------------------- corpus in several processes
