@@ -233,6 +233,27 @@ def test_segment_text_equals_the_reference(text):
     assert segment.segment_text(text) == reference_segment_text(text)
 
 
+def reference_section_of(heading_path):
+    """section_of as first written: every cue searched in every heading, each time."""
+    for heading in reversed(heading_path):
+        found = [(m.start(), name) for name, cue in segment._SECTION_CUES for m in [cue.search(heading)] if m]
+        if found:
+            return min(found)[1]
+    return "achievements" if heading_path else "other"
+
+
+CUE_BITS = st.sampled_from(["存在问题", "不足", "差距", "下一步", "工作计划", "今后", "第一责任人", "履职情况", "举措", "成效",
+                            "主要工作", "一、", "（二）", "加强领导", "法治", "存在的问题和下一步"])
+headings = st.lists(CUE_BITS, max_size=4).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(headings, max_size=4).map(tuple))
+def test_section_of_equals_the_reference(heading_path):
+    assert segment.section_of(heading_path) == reference_section_of(heading_path)
+    assert segment.section_of(heading_path) == reference_section_of(heading_path)  # remembered
+
+
 # --------------------------------------------------------------------------- predictions
 
 import numpy as np  # noqa: E402
@@ -301,9 +322,12 @@ def test_a_model_of_another_kind_gets_every_unit(example_units):
     assert seen == [10]
 
 
-def test_the_shipped_model_scores_each_distinct_text_once(example_units, monkeypatch):
+def test_the_shipped_model_scores_each_distinct_text_once(example_units, model, monkeypatch):
     """The shipped model reads no headings: units that differ in heading only are scored once."""
+    from fazhi_nlp.pipeline import _reads_text_and_heading
+
     clf = fazhi_nlp.load_model()
+    assert _reads_text_and_heading(clf) and _reads_text_and_heading(model)
     shared = [u for u in example_units if u.heading_path][:3]
     units = shared + [replace(u, heading_path=("另一个标题",)) for u in shared]
     scored = []
