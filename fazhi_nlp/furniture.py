@@ -177,7 +177,7 @@ def line_kind(line: str) -> Optional[str]:
     return _unpunctuated_kind(line)
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=4096)  # lines of at most 400 characters: a few MB at most
 def _unpunctuated_kind(line: str) -> Optional[str]:
     """:func:`line_kind` of a line without sentence punctuation, heading marker or notice."""
     plain = unwrap(line)
