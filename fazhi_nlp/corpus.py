@@ -34,12 +34,13 @@ import os
 from collections import Counter, namedtuple
 from dataclasses import dataclass, field
 from functools import partial
+from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Iterator, NamedTuple, Optional, Sequence, Union
 
 from .errors import FazhiError, InputError
 from .files import check_encodable
-from .pipeline import default_threshold, predict_units, process, resolve_model
+from .pipeline import default_threshold, predict_columns, process, resolve_model
 from .read import REPORT_SUFFIXES
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
@@ -279,24 +280,17 @@ def _classify_batch(jobs: list[Job], model_ref: Any, threshold: float) -> list[_
     """Read a batch of reports and label all their units with one ``predict_proba`` call."""
     read = [(job, read_job(job)) for job in jobs]
     units = [u for _, r in read if not isinstance(r, tuple) for u in r.units]
-    predictions = predict_units(units, resolve_model(model_ref), threshold) if units else []
-    parts, k = [], 0
+    labelled = zip(units, *predict_columns(units, resolve_model(model_ref), threshold)) if units else iter(())
+    parts = []
     for job, report in read:
         if isinstance(report, tuple):
             parts.append(_Part(None, [], report, ""))
             continue
-        rows = []
-        for prediction in predictions[k:k + len(report.units)]:
-            unit = prediction.unit
-            rows.append(_UnitRow(
-                doc_id=report.doc_id, title=report.title, agency=report.agency,
-                year=report.year, section=unit.section,
-                heading_path=" > ".join(unit.heading_path), heading=unit.heading,
-                kind=unit.kind, unit_index=unit.index, text=unit.text, label=prediction.label,
-                probability=prediction.probability, runner_up=prediction.runner_up,
-                runner_up_probability=prediction.runner_up_probability,
-                uncertain=prediction.uncertain, duplicate_of=None))
-        k += len(report.units)
+        rows = [_UnitRow(report.doc_id, report.title, report.agency, report.year, unit.section,  # UNIT_COLUMNS
+                         " > ".join(unit.heading_path), unit.heading, unit.kind, unit.index, unit.text, label,
+                         probability, runner_up, runner_up_probability, uncertain, None)
+                for unit, label, probability, runner_up, runner_up_probability, uncertain
+                in islice(labelled, len(report.units))]
         n_uncertain = sum(1 for row in rows if row.uncertain)
         parts.append(_Part(_report_row(report, job, n_uncertain), rows, None, report.text))
     return parts

@@ -31,7 +31,8 @@ from .read import ReportSource, path_of, read_with_removals
 from .segment import segment_text
 from .types import Report, Unit
 
-__all__ = ["Prediction", "classify", "default_threshold", "predict_units", "process", "resolve_model"]
+__all__ = ["Prediction", "classify", "default_threshold", "predict_columns", "predict_units", "process",
+           "resolve_model"]
 
 
 def process(source: ReportSource, *, doc_id: Optional[str] = None, input: str = "auto") -> Report:
@@ -129,13 +130,27 @@ def default_threshold(model: Any) -> float:
 
 def predict_units(units: Sequence[Unit], model: Any, threshold: Optional[float] = None) -> list[Prediction]:
     """Label ``units`` with a fitted ``model`` in one ``predict_proba`` call."""
+    units = list(units)
+    return [Prediction(unit, *labelled) for unit, labelled in zip(units, zip(*predict_columns(units, model, threshold)))]
+
+
+def predict_columns(units: Sequence[Unit], model: Any,
+                    threshold: Optional[float] = None) -> tuple[list, list, list, list, list]:
+    """What :func:`predict_units` gives, as five lists with one entry per unit: label,
+    probability, runner-up, runner-up probability and uncertain (for tables of many units,
+    without a Prediction object per unit).
+
+    >>> labels, probability, runner_up, _, uncertain = predict_columns(process("开展普法宣传。").units, resolve_model())
+    >>> labels, uncertain
+    (['publicity'], [False])
+    """
     from .scorer import top_two
 
     units = list(units)
     if threshold is None:
         threshold = default_threshold(model)
     if not units:
-        return []
+        return [], [], [], [], []
     if _reads_text_and_heading(model):  # each distinct unit once (headings and set phrases repeat)
         distinct, rows = _distinct(units, headings=bool(model.use_heading))
         proba = model.predict_proba(distinct)
@@ -145,10 +160,7 @@ def predict_units(units: Sequence[Unit], model: Any, threshold: Optional[float] 
     # as Python lists: a float or str per unit, not a numpy scalar to convert one by one
     labels, probability, runner_up, runner_up_probability = (
         column.tolist() for column in top_two(proba, [str(c) for c in model.classes_]))
-    return [Prediction(unit=unit, label=label, probability=p, runner_up=second,
-                       runner_up_probability=q, uncertain=bool(p < threshold))
-            for unit, label, p, second, q in zip(units, labels, probability, runner_up,
-                                                   runner_up_probability)]
+    return labels, probability, runner_up, runner_up_probability, [bool(p < threshold) for p in probability]
 
 
 def _reads_text_and_heading(model: Any) -> bool:

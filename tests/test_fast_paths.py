@@ -355,3 +355,22 @@ def test_this_process_and_forked_workers_give_the_serial_stream(n_jobs, batch_si
         pd.testing.assert_frame_equal(a.units, b.units)
         pd.testing.assert_frame_equal(a.reports, b.reports)
         pd.testing.assert_frame_equal(a.errors, b.errors)
+
+
+def test_corpus_unit_rows_equal_rows_made_from_predictions(seed_reports):
+    """The unit rows of a batch, made from the prediction columns, are those made from one
+    Prediction per unit (as first written)."""
+    clf = fazhi_nlp.load_model()
+    result = corpus.classify_corpus(SEEDS_DIR, progress=False)
+    rows = []
+    for report in seed_reports.values():
+        for p in predict_units(report.units, clf):
+            unit = p.unit
+            rows.append(corpus._UnitRow(
+                doc_id=report.doc_id, title=report.title, agency=report.agency, year=report.year,
+                section=unit.section, heading_path=" > ".join(unit.heading_path), heading=unit.heading,
+                kind=unit.kind, unit_index=unit.index, text=unit.text, label=p.label, probability=p.probability,
+                runner_up=p.runner_up, runner_up_probability=p.runner_up_probability, uncertain=p.uncertain,
+                duplicate_of=None))
+    expected = reference_frame(rows, corpus.UNIT_COLUMNS)
+    pd.testing.assert_frame_equal(result.units.drop(columns="duplicate_of"), expected.drop(columns="duplicate_of"))
