@@ -35,7 +35,7 @@ from .furniture import (META_KEYS, REASONS, edge_kind, is_addressee, is_field_ro
 from .patterns import CJK, SENTENCE_END_CHARS, heading_level
 from .types import Removal
 
-__all__ = ["WIDE", "Cleaned", "clean_page", "normalise", "normalise_lines", "reported_year"]
+__all__ = ["Cleaned", "clean_page", "normalise", "normalise_lines", "reported_year"]
 
 _META_VALUE_KEYS = re.compile(rf"(?:{META_KEYS})\s*[:：]")
 _META_KEY = re.compile(rf"(?:{META_KEYS})")
@@ -56,11 +56,11 @@ _LINK_CONTINUATION = re.compile(r"[\w=&%.\-/?#+~]*=[\w=&%.\-/?#+~]*")
 _TITLE_WINDOW = 12
 _FIELDS = ("metadata", "date")
 
-#: Full-width letters, digits and symbols, and wide spaces, with their ASCII forms.
-WIDE = dict(zip("\u3000\xa0\u2002\u2003\u2009\t．％＋－／＝＜＞＃＆＊＠［］＿", "      .%+-/=<>#&*@[]_"))
-WIDE.update({chr(c): chr(c - 0xFEE0) for c in (*range(ord("０"), ord("９") + 1), *range(ord("Ａ"), ord("Ｚ") + 1),
+# Full-width letters, digits and symbols, and wide spaces, with their ASCII forms.
+_WIDE = dict(zip("\u3000\xa0\u2002\u2003\u2009\t．％＋－／＝＜＞＃＆＊＠［］＿", "      .%+-/=<>#&*@[]_"))
+_WIDE.update({chr(c): chr(c - 0xFEE0) for c in (*range(ord("０"), ord("９") + 1), *range(ord("Ａ"), ord("Ｚ") + 1),
                                                *range(ord("ａ"), ord("ｚ") + 1))})
-_WIDE_CHAR = re.compile("[" + re.escape("".join(WIDE)) + "]")
+_WIDE_CHAR = re.compile("[" + re.escape("".join(_WIDE)) + "]")
 _INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad"  # zero-width characters and the soft hyphen
 _ZERO_WIDTH = re.compile(f"[{_INVISIBLE}]")
 # Each rule opens with the character it rewrites and looks behind it with a lookbehind spanning
@@ -106,7 +106,7 @@ def normalise_lines(text: str) -> list[str]:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if any(c in text for c in _INVISIBLE):  # six quick searches; a class is tried at every position
         text = _ZERO_WIDTH.sub("", text)
-    text = _WIDE_CHAR.sub(lambda m: WIDE[m.group()], text)  # str.translate would look up every character
+    text = _WIDE_CHAR.sub(lambda m: _WIDE[m.group()], text)  # str.translate would look up every character
     text = _COLON_BETWEEN_DIGITS.sub(":", text)
     text = _ASCII_COMMA.sub("，", text)
     text = _ASCII_COLON.sub("：", text)

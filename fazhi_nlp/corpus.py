@@ -5,9 +5,9 @@ texts), cleans, segments and labels every unit, and flags reports reposted by an
 agency. :func:`iter_classify` streams the same rows one report at a time, so a corpus of
 any size never has to fit in memory. Work is shared out with joblib: ``n_jobs=4`` uses
 four processes, this one and three forked from it (the model loaded here is shared, not
-loaded again), and a corpus of fewer than :data:`SERIAL_BELOW` reports stays in this process. Inside
-``with joblib.parallel_config(backend="dask"):`` (or ``"ray"``) the same call runs on a
-cluster, each worker loading the model once::
+loaded again), and a corpus of fewer than :data:`SERIAL_BELOW` reports stays in this
+process. Inside ``with joblib.parallel_config(backend="dask"):`` (or ``"ray"``) the same
+call runs on a cluster, each worker loading the model once::
 
     from distributed import Client
     client = Client("tcp://scheduler:8786")      # a running Dask scheduler
