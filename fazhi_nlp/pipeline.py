@@ -131,7 +131,8 @@ def default_threshold(model: Any) -> float:
 def predict_units(units: Sequence[Unit], model: Any, threshold: Optional[float] = None) -> list[Prediction]:
     """Label ``units`` with a fitted ``model`` in one ``predict_proba`` call."""
     units = list(units)
-    return [Prediction(unit, *labelled) for unit, labelled in zip(units, zip(*predict_columns(units, model, threshold)))]
+    columns = predict_columns(units, model, threshold)
+    return [Prediction(unit, *labelled) for unit, labelled in zip(units, zip(*columns))]
 
 
 def predict_columns(units: Sequence[Unit], model: Any,
