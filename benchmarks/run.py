@@ -777,7 +777,8 @@ def print_full(m: dict) -> None:
           f"({one['units'] / one['seconds']:,.0f} units/s, peak {one['peak_mb']:.0f} MB), n_jobs=2 "
           f"{two['seconds']:.2f} s ({two['units'] / two['seconds']:,.0f} units/s): speed-up "
           f"{one['seconds'] / two['seconds']:.2f}x\n  CPU seconds: n_jobs=1 {one['cpu']:.2f}; n_jobs=2 "
-          f"{two['cpu']:.2f} in this process + {two['workers_cpu']:.2f} in the 2 workers "
+          f"{two['cpu']:.2f} in this process (which takes every other batch) + {two['workers_cpu']:.2f} in the "
+          f"forked worker "
           f"(load average now {os.getloadavg()[0]:.2f}: on a busy machine the workers wait for a core)")
     from fazhi_nlp.corpus import SERIAL_BELOW
 

@@ -31,8 +31,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 from .furniture import (META_KEYS, REASONS, edge_kind, is_addressee, is_field_row, is_key_only, is_meta_value, is_table_key,
-                        is_toolbar_word,
-                        leading_furniture, line_kind, unwrap)
+                        leading_furniture, line_kind, toolbar_widgets, unwrap)
 from .patterns import CJK, SENTENCE_END_CHARS, heading_level
 from .types import Removal
 
@@ -57,15 +56,22 @@ _LINK_CONTINUATION = re.compile(r"[\w=&%.\-/?#+~]*=[\w=&%.\-/?#+~]*")
 _TITLE_WINDOW = 12
 _FIELDS = ("metadata", "date")
 
-_WIDTH = {ord("\u3000"): " ", ord("\xa0"): " ", ord("\u2002"): " ", ord("\u2003"): " ",
-          ord("\u2009"): " ", ord("\t"): " ", ord("．"): ".", ord("％"): "%", ord("＋"): "+",
-          ord("－"): "-", ord("／"): "/", ord("＝"): "=", ord("＜"): "<", ord("＞"): ">",
-          ord("＃"): "#", ord("＆"): "&", ord("＊"): "*", ord("＠"): "@", ord("［"): "[",
-          ord("］"): "]", ord("＿"): "_"}
-_WIDTH.update({c: c - 0xFEE0 for c in range(ord("０"), ord("９") + 1)})
-_WIDTH.update({c: c - 0xFEE0 for c in range(ord("Ａ"), ord("Ｚ") + 1)})
-_WIDTH.update({c: c - 0xFEE0 for c in range(ord("ａ"), ord("ｚ") + 1)})
-_ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+# Full-width letters, digits and symbols, and wide spaces, with their ASCII forms.
+_WIDE = dict(zip("\u3000\xa0\u2002\u2003\u2009\t．％＋－／＝＜＞＃＆＊＠［］＿", "      .%+-/=<>#&*@[]_"))
+_WIDE.update({chr(c): chr(c - 0xFEE0) for c in (*range(ord("０"), ord("９") + 1), *range(ord("Ａ"), ord("Ｚ") + 1),
+                                               *range(ord("ａ"), ord("ｚ") + 1))})
+_WIDE_CHAR = re.compile("[" + re.escape("".join(_WIDE)) + "]")
+_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad"  # zero-width characters and the soft hyphen
+_ZERO_WIDTH = re.compile(f"[{_INVISIBLE}]")
+# Each rule opens with the character it rewrites, then looks behind (``:(?<=\d:)``): a pattern
+# opening with a literal is found by a fast scan, a leading lookbehind is tried at every position.
+_COLON_BETWEEN_DIGITS = re.compile(r"：(?<=\d：)(?=\d)")  # 12：05 -> 12:05
+_ASCII_COMMA = re.compile(r",(?:(?<!\d,)|(?!\d))")  # not inside 1,000
+_ASCII_COLON = re.compile(r":(?:(?<![\d/:a-zA-Z]:)(?!//)|(?<=\d:)(?!\d))")  # not in 12:05 or http://
+_ASCII_COLON_BY_CHINESE = re.compile(r":(?:(?<=[^\x00-\x7f]:)|(?=[^\x00-\x7f]))")
+_ASCII_BANG = re.compile(rf"!(?<=[{CJK}，。）]!)")
+_ASCII_QUESTION = re.compile(rf"\?(?<=[{CJK}，。）]\?)")
+_SPACES = re.compile(r"[ \f\v]+")
 
 
 @dataclass(frozen=True)
@@ -96,16 +102,19 @@ def normalise_lines(text: str) -> list[str]:
     >>> normalise_lines("一、总体情况\\r\\n\\n全年办结 ５ 件;")
     ['一、总体情况', '', '全年办结 5 件；']
     """
-    text = _ZERO_WIDTH.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
-    text = text.translate(_WIDTH)
-    text = re.sub(r"(?<=\d)：(?=\d)", ":", text)
-    text = re.sub(r"(?<!\d),|,(?!\d)", "，", text)
-    text = re.sub(r"(?<![\d/:a-zA-Z]):(?!//)|(?<=\d):(?!\d)", "：", text)
-    text = re.sub(r"(?<=[^\x00-\x7f]):|:(?=[^\x00-\x7f])", "：", text)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if any(c in text for c in _INVISIBLE):  # six quick searches; a class is tried at every position
+        text = _ZERO_WIDTH.sub("", text)
+    text = _WIDE_CHAR.sub(lambda m: _WIDE[m.group()], text)  # str.translate would look up every character
+    text = _COLON_BETWEEN_DIGITS.sub(":", text)
+    text = _ASCII_COMMA.sub("，", text)
+    text = _ASCII_COLON.sub("：", text)
+    text = _ASCII_COLON_BY_CHINESE.sub("：", text)
     text = text.replace(";", "；").replace("(", "（").replace(")", "）")
-    text = re.sub(rf"(?<=[{CJK}，。）])!", "！", text)
-    text = re.sub(rf"(?<=[{CJK}，。）])\?", "？", text)
-    return [re.sub(r"[ \f\v]+", " ", line).strip() for line in text.split("\n")]
+    text = _ASCII_BANG.sub("！", text)
+    text = _ASCII_QUESTION.sub("？", text)
+    return [(_SPACES.sub(" ", line) if "  " in line or "\f" in line or "\v" in line else line).strip()
+            for line in text.split("\n")]
 
 
 def normalise(text: str) -> str:
@@ -138,7 +147,7 @@ def clean_page(text: str) -> Cleaned:
     kinds: list[Optional[str]] = [line_kind(line) for line in lines]
     pieces = _cut_leading_furniture(lines, kinds)
     _mark_context(lines, kinds)
-    _mark_toolbars(lines, kinds)
+    kinds = toolbar_widgets(lines, kinds)
     _mark_meta_values(lines, kinds)
     body = [i for i, k in enumerate(kinds) if k is None]
     title = _find_title(lines, kinds, body)
@@ -152,16 +161,17 @@ def clean_page(text: str) -> Cleaned:
     removed: list[Removal] = []
     kept: list[str] = []
     kept_numbers: list[int] = []
-    for number, raw in enumerate(raw_lines, start=1):
-        invisible = "".join(_ZERO_WIDTH.findall(raw))
-        if invisible:
-            removed.append(Removal("clean", "invisible", invisible, number, REASONS["invisible"]))
+    if any(c in text for c in _INVISIBLE):
+        for number, raw in enumerate(raw_lines, start=1):
+            invisible = "".join(_ZERO_WIDTH.findall(raw))
+            if invisible:
+                removed.append(Removal("clean", "invisible", invisible, number, REASONS["invisible"]))
     for i, (line, kind, number) in enumerate(zip(lines, kinds, numbers)):
         if kind is not None:
             removed.append(Removal("clean", kind, raw_lines[number - 1], number, REASONS[kind]))
             continue
         removed.extend(Removal("clean", k, piece, number, REASONS[k]) for k, piece in pieces.get(i, ()))
-        stripped = _ARTEFACT.sub("", line)
+        stripped = _ARTEFACT.sub("", line) if "[" in line else line
         if stripped != line:
             for match in _ARTEFACT.finditer(line):
                 removed.append(Removal("clean", "artefact", match.group(), number, REASONS["artefact"]))
@@ -215,25 +225,17 @@ def _is_body(line: str) -> bool:
 def _mark_context(lines: list[str], kinds: list[Optional[str]]) -> None:
     """Shapes that depend on their neighbours: menus, site names and footer fields above or
     below the report's text; a bare year over a date; a link broken over two lines."""
-    body = [i for i, k in enumerate(kinds) if k is None and _is_body(lines[i])]
-    first, last = (body[0], body[-1]) if body else (len(lines), -1)
+    body = [i for i, k in enumerate(kinds) if k is None]
+    first = next((i for i in body if _is_body(lines[i])), len(lines))
+    last = next((i for i in reversed(body) if _is_body(lines[i])), -1)
     for i, line in enumerate(lines):
         if kinds[i] is None and (i < first or i > last):
             kinds[i] = edge_kind(line)
     for i, line in enumerate(lines):
-        if kinds[i] is None and re.fullmatch(r"\d{4}", line) and i + 1 < len(lines) and kinds[i + 1] == "date":
+        if kinds[i] is None and i + 1 < len(lines) and kinds[i + 1] == "date" and re.fullmatch(r"\d{4}", line):
             kinds[i] = "date"
         if kinds[i] is None and i and kinds[i - 1] == "link" and len(line) <= 200 and _LINK_CONTINUATION.fullmatch(line):
             kinds[i] = "link"
-
-
-def _mark_toolbars(lines: list[str], kinds: list[Optional[str]]) -> None:
-    """Toolbar and air-quality items one a line (放大 / 缩小 / 配色 …) in a run of two or more,
-    or next to another widget line."""
-    toolbar = [kinds[i] is None and is_toolbar_word(line) for i, line in enumerate(lines)]
-    for i, is_item in enumerate(toolbar):
-        if is_item and any(0 <= j < len(lines) and (toolbar[j] or kinds[j] == "widget") for j in (i - 1, i + 1)):
-            kinds[i] = "widget"
 
 
 def _mark_meta_values(lines: list[str], kinds: list[Optional[str]]) -> None:

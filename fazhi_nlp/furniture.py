@@ -25,12 +25,13 @@ Examples
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Optional
 
 from .patterns import CJK, heading_level
 
 __all__ = ["META_KEYS", "REASONS", "edge_kind", "has_sentence", "is_addressee", "is_field_row", "is_key_only", "is_meta_value",
-           "is_table_key", "is_toolbar_word", "leading_furniture", "line_kind", "unwrap"]
+           "is_table_key", "leading_furniture", "line_kind", "toolbar_widgets", "unwrap"]
 
 REASONS = {
     "breadcrumb": "navigation trail",
@@ -173,17 +174,27 @@ def unwrap(line: str) -> str:
 
 
 def line_kind(line: str) -> Optional[str]:
-    """The kind of furniture the whole line is, wherever it stands, or None for report text."""
+    """The kind of furniture the whole line is, wherever it stands, or None for report text.
+
+    A line with sentence content is settled by a few quick tests; the others, short lines
+    that a site prints on every page, are looked at once per distinct line.
+    """
     if not _LETTER_OR_DIGIT.search(line):
         return "separator"
     if heading_level(line) is not None or len(line) > 400:
         return None
-    if _PAGE_NOTICE.search(line) and len(line) <= 80 and "。" not in line:
+    if len(line) <= 80 and "。" not in line and _PAGE_NOTICE.search(line):
         return "widget"
     if _WELCOME.match(line):
         return "header"
     if has_sentence(line):
         return None
+    return _unpunctuated_kind(line)
+
+
+@lru_cache(maxsize=4096)  # lines of at most 400 characters: a few MB at most
+def _unpunctuated_kind(line: str) -> Optional[str]:
+    """:func:`line_kind` of a line without sentence punctuation, heading marker or notice."""
     plain = unwrap(line)
     if _LINK_LINE.match(plain) or _DOMAIN.match(plain):
         return "link"
@@ -236,14 +247,19 @@ def is_addressee(line: str) -> bool:
     return len(line) <= 50 and bool(_ADDRESSEE.match(line) or _ADDRESSEES.match(line))
 
 
-def is_toolbar_word(line: str) -> bool:
-    """One item of an accessibility toolbar or an air-quality box (``放大``, ``• 轻度污染``):
-    furniture when a neighbouring line is furniture of the same run.
+def toolbar_widgets(lines: list[str], kinds: list[Optional[str]]) -> list[Optional[str]]:
+    """``kinds`` with ``widget`` for the lines that are items of an accessibility toolbar or
+    an air-quality box printed one a line (``放大``, ``• 轻度污染``), next to another such item
+    or a widget line.
 
-    >>> is_toolbar_word("白底黑字蓝链接"), is_toolbar_word("• 重度污染"), is_toolbar_word("加大执法力度")
-    (True, True, False)
+    >>> toolbar_widgets(["放大", "缩小", "前进", "全年办结。"], [None, None, None, None])
+    ['widget', 'widget', 'widget', None]
+    >>> toolbar_widgets(["全年办结。", "前进", "开展普法。"], [None, None, None])
+    [None, None, None]
     """
-    return len(line) <= 12 and bool(_TOOLBAR_WORD.match(unwrap(line)))
+    item = [k is None and len(x) <= 12 and bool(_TOOLBAR_WORD.match(unwrap(x))) for x, k in zip(lines, kinds)]
+    return ["widget" if found and any(0 <= j < len(lines) and (item[j] or kinds[j] == "widget") for j in (i - 1, i + 1))
+            else kinds[i] for i, found in enumerate(item)]
 
 
 def is_key_only(line: str) -> bool:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import sys
 from dataclasses import dataclass, replace
 from typing import Any, Optional, Sequence
 
@@ -30,7 +31,8 @@ from .read import ReportSource, path_of, read_with_removals
 from .segment import segment_text
 from .types import Report, Unit
 
-__all__ = ["Prediction", "classify", "default_threshold", "predict_units", "process", "resolve_model"]
+__all__ = ["Prediction", "classify", "default_threshold", "predict_columns", "predict_units", "process",
+           "resolve_model"]
 
 
 def process(source: ReportSource, *, doc_id: Optional[str] = None, input: str = "auto") -> Report:
@@ -134,23 +136,73 @@ def predict_units(units: Sequence[Unit], model: Any, threshold: Optional[float] 
     units belong to one report), so that a unit leans on its neighbours in its own report
     only (:mod:`fazhi_nlp.context`).
     """
+    units = list(units)
+    columns = predict_columns(units, model, threshold, groups)
+    return [Prediction(unit, *labelled) for unit, labelled in zip(units, zip(*columns))]
+
+
+def predict_columns(units: Sequence[Unit], model: Any, threshold: Optional[float] = None,
+                    groups: Optional[Sequence[Any]] = None) -> tuple[list, list, list, list, list]:
+    """What :func:`predict_units` gives, as five lists with one entry per unit: label,
+    probability, runner-up, runner-up probability and uncertain (for tables of many units,
+    without a Prediction object per unit).
+
+    >>> labels, probability, runner_up, _, uncertain = predict_columns(process("开展普法宣传。").units, resolve_model())
+    >>> labels, uncertain
+    (['publicity'], [False])
+    """
     from .scorer import top_two
 
     units = list(units)
     if threshold is None:
         threshold = default_threshold(model)
     if not units:
-        return []
-    if getattr(model, "context_weight", 0):  # fazhi_nlp's own models: pass the reports along
-        proba = model.predict_proba(units, groups=[0] * len(units) if groups is None else groups)
+        return [], [], [], [], []
+    if _reads_text_and_heading(model):  # each distinct unit once (headings and set phrases repeat)
+        from .context import mix_neighbours
+
+        distinct, rows = _distinct(units, headings=bool(model.use_heading))
+        proba = model.predict_proba(distinct)  # Units carry no report: each scored alone
+        proba = proba[rows] if len(distinct) < len(units) else proba
+        proba = mix_neighbours(proba, [0] * len(units) if groups is None else list(groups),
+                               model.context_weight)
     else:
         proba = model.predict_proba(units)
-    labels, probability, runner_up, runner_up_probability = top_two(
-        proba, [str(c) for c in model.classes_])
-    return [Prediction(unit=unit, label=label, probability=float(p), runner_up=second,
-                       runner_up_probability=float(q), uncertain=bool(p < threshold))
-            for unit, label, p, second, q in zip(units, labels, probability, runner_up,
-                                                   runner_up_probability)]
+    # as Python lists: a float or str per unit, not a numpy scalar to convert one by one
+    labels, probability, runner_up, runner_up_probability = (
+        column.tolist() for column in top_two(proba, [str(c) for c in model.classes_]))
+    return labels, probability, runner_up, runner_up_probability, [bool(p < threshold) for p in probability]
+
+
+def _reads_text_and_heading(model: Any) -> bool:
+    """True for the library's own classifiers: they read a unit's text, and its heading when
+    ``use_heading`` is set, and nothing else, one unit at a time; so two units alike in these
+    get the same probabilities. (Classes not yet imported cannot be the model's.)"""
+    own = ((sys.modules.get("fazhi_nlp.persist"), "LoadedClassifier"),
+           (sys.modules.get("fazhi_nlp.classifier"), "Classifier"))
+    return any(module is not None and type(model) is getattr(module, name, None) for module, name in own)
+
+
+def _distinct(units: Sequence[Unit], headings: bool) -> tuple[list[Unit], list[int]]:
+    """The first unit of each distinct text (with ``headings``: text and heading), and where
+    each unit's is among them.
+
+    >>> a = Unit("全年办结。", "sentence", ("一、总体情况",), "achievements", 1, 7, 12, 1)
+    >>> b = Unit("全年办结。", "sentence", ("二、存在问题",), "problems", 3, 20, 25, 3)
+    >>> [(len(distinct), rows) for distinct, rows in (_distinct([a, b, a], False), _distinct([a, b, a], True))]
+    [(1, [0, 0, 0]), (2, [0, 1, 0])]
+    """
+    where: dict[tuple[str, str], int] = {}
+    distinct: list[Unit] = []
+    rows = []
+    for unit in units:
+        key = (unit.text, unit.heading if headings else "")
+        row = where.get(key)
+        if row is None:
+            row = where[key] = len(distinct)
+            distinct.append(unit)
+        rows.append(row)
+    return distinct, rows
 
 
 def classify(source: Any, model: Any = None, threshold: Optional[float] = None, *,

@@ -21,7 +21,8 @@ Examples
 from __future__ import annotations
 
 import re
-from typing import Iterator, Optional
+from functools import lru_cache
+from typing import Optional
 
 from .patterns import ENUMERATOR, SENTENCE_END, SENTENCE_END_CHARS, SPLIT_BEFORE_ENUMERATOR, has_cjk, heading_level
 from .types import Unit
@@ -49,10 +50,17 @@ def section_of(heading_path: tuple[str, ...]) -> str:
     ('achievements', 'other')
     """
     for heading in reversed(heading_path):
-        found = [(m.start(), name) for name, cue in _SECTION_CUES for m in [cue.search(heading)] if m]
-        if found:
-            return min(found)[1]
+        section = _cued_section(heading)
+        if section is not None:
+            return section
     return "achievements" if heading_path else "other"
+
+
+@lru_cache(maxsize=8192)
+def _cued_section(heading: str) -> Optional[str]:
+    """The section whose cue comes first in ``heading``, or None (remembered: headings repeat)."""
+    found = [(m.start(), name) for name, cue in _SECTION_CUES for m in [cue.search(heading)] if m]
+    return min(found)[1] if found else None
 
 
 def _is_unnumbered_heading(paragraph: str) -> bool:
@@ -73,25 +81,30 @@ def _heading_span(paragraph: str, level: Optional[int]) -> int:
     return end.end() if end.end() <= RUN_IN_HEADING_MAX else 0
 
 
-def _body_spans(paragraph: str, start: int) -> Iterator[tuple[int, int]]:
+def _body_spans(paragraph: str, start: int) -> list[tuple[int, int]]:
     """(start, end) of each sentence or clause in ``paragraph[start:]``, whitespace excluded."""
     cuts = {m.end() for m in SENTENCE_END.finditer(paragraph, start)}
-    cuts |= {m.start() for m in SPLIT_BEFORE_ENUMERATOR.finditer(paragraph, start)}
-    cuts = sorted(c for c in cuts if c > start) + [len(paragraph)]
+    if "是" in paragraph or "第" in paragraph or "其" in paragraph:  # every enumerator holds one
+        cuts.update(m.start() for m in SPLIT_BEFORE_ENUMERATOR.finditer(paragraph, start))
+    cuts.discard(start)
+    cuts.add(len(paragraph))
+    spans = []
     begin = start
-    for cut in cuts:
+    for cut in sorted(cuts):
         chunk = paragraph[begin:cut]
-        if chunk.strip():
-            left = begin + len(chunk) - len(chunk.lstrip())
-            right = begin + len(chunk.rstrip())
-            yield left, right
+        stripped = chunk.strip()
+        if stripped:
+            left = begin if len(stripped) == len(chunk) else begin + len(chunk) - len(chunk.lstrip())
+            spans.append((left, left + len(stripped)))
         begin = cut
+    return spans
 
 
 def segment_text(text: str) -> list[Unit]:
     """Cut cleaned text (one paragraph per line) into headings, sentences and clauses."""
     units: list[Unit] = []
     stack: list[tuple[float, str, bool]] = []  # (level, heading, numbered)
+    path: tuple[str, ...] = ()
     offset = 0
     for number, paragraph in enumerate(text.split("\n")):
         level = heading_level(paragraph)
@@ -110,7 +123,7 @@ def segment_text(text: str) -> list[Unit]:
             units.append(Unit(heading, "heading", path, section_of(path + (heading,)), number,
                               offset + left, offset + left + len(heading), len(units)))
             stack.append((level, heading, numbered))
-        path = tuple(h for _, h, _ in stack)
+            path = path + (heading,)
         section = section_of(path)
         for begin, end in _body_spans(paragraph, head):
             piece = paragraph[begin:end]
@@ -118,3 +131,4 @@ def segment_text(text: str) -> list[Unit]:
             units.append(Unit(piece, kind, path, section, number, offset + begin, offset + end, len(units)))
         offset += len(paragraph) + 1
     return units
+
