@@ -65,7 +65,16 @@ def char_text(text: str) -> str:
     >>> char_text("全年 办理１２件，")
     '全年办理12件,'
     """
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+    # Full-width ASCII forms (，：（）１２…) are what keeps most Chinese units from being NFKC
+    # already; mapped first (to their own NFKC forms), most units skip the normalisation.
+    text = _FULLWIDTH_ASCII.sub(lambda m: chr(ord(m.group()) - 0xFEE0), text)
+    if not unicodedata.is_normalized("NFKC", text):
+        text = unicodedata.normalize("NFKC", text)
+    return _SPACE_RUN.sub("", text)
+
+
+_FULLWIDTH_ASCII = re.compile("[\uff01-\uff5e]")
+_SPACE_RUN = re.compile(r"\s+")
 
 
 def texts_and_headings(X: Any) -> tuple[list[str], list[str]]:

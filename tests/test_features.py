@@ -2,8 +2,13 @@
 columns its feature blocks see, the same for the estimator and the numpy scorer."""
 from __future__ import annotations
 
+import re
+import unicodedata
+
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from fazhi_nlp.classifier import DEFAULT_PARAMS, Classifier
 from fazhi_nlp.errors import InputError
@@ -51,3 +56,29 @@ def test_the_classifier_prepares_items_as_features_does(model, frame):
     # without a report, each row is scored alone, as the scikit-learn pipeline scores it
     alone = rows.drop(columns="doc_id")
     assert model.predict(alone).tolist() == model.pipeline_.predict(columns).tolist()
+
+
+def reference_char_text(text: str) -> str:
+    """char_text as first written: NFKC of the whole text, whitespace removed."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+
+
+# report text in full-width and half-width forms, compatibility characters, combining marks
+REPORT_CHARS = st.sampled_from(list("全年办理１２件，。：（）ＡＢｃ％．　 \t①㈠ⅡＫ™ﬁ\u0301\u3099か") + ["12", "法治", "ｋ"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.lists(REPORT_CHARS).map("".join), st.text(max_size=40)))
+def test_the_fast_char_text_equals_nfkc_of_the_whole_text(text):
+    assert char_text(text) == reference_char_text(text)
+
+
+def test_char_text_of_every_example_and_dev_unit_equals_the_reference(seed_reports):
+    from tests.conftest import DATA_DIR
+    import fazhi_nlp
+
+    pages = sorted((DATA_DIR / "dev" / "reports").glob("*.txt"))
+    units = [u for r in seed_reports.values() for u in r.units]
+    units += [u for p in pages for u in fazhi_nlp.process(p).units]
+    assert len(units) > 1000
+    assert all(char_text(u.text) == reference_char_text(u.text) for u in units)
