@@ -300,7 +300,8 @@ class Classifier(ClassifierMixin, BaseEstimator):
         Items of one report lean on their neighbours as in :meth:`predict_proba`.
         """
         check_is_fitted(self, "pipeline_")
-        if report_groups(X, groups) is not None and self.context_weight:
+        groups = report_groups(X, groups)  # read once, then handed on as given
+        if groups is not None and self.context_weight:
             return self.classes_[self.predict_proba(X, groups).argmax(axis=1)]
         columns = self._prepare(X)
         if not len(columns):

@@ -738,7 +738,8 @@ class LoadedClassifier:
         """The most probable label of each item (as Classifier)."""
         import numpy as np
 
-        if report_groups(X, groups) is not None and self.context_weight:
+        groups = report_groups(X, groups)  # read once, then handed on as given
+        if groups is not None and self.context_weight:
             return self.classes_[self.predict_proba(X, groups).argmax(axis=1)]
         columns = self._prepare(X)
         if not len(columns):
