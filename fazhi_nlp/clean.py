@@ -10,10 +10,8 @@ artefacts such as ``[bookmark: _GoBack]``. Only whole lines are removed, and a l
 sentence content never is; a page that arrives as one line loses only the link, trail and
 fields at its start. The title, the addressee (``县委、县政府：``), the signing agency and the
 signing date are moved into metadata. Punctuation is normalised one way: Chinese
-punctuation (，：；（）！？) in Chinese text, ASCII letters and digits, single spaces.
+punctuation (，：；（）！？) in Chinese text, ASCII letters and digits, single spaces. Example:
 
-Examples
---------
 >>> c = clean_page("当前位置:首页 > 通知公告\\n某局2022年法治政府建设年度报告\\n发布日期:2023-01-31\\n"
 ...           "一、加强组织领导\\n特此报告。\\n某局\\n2023年1月5日\\n打印 关闭")
 >>> print(c.text)
@@ -47,6 +45,7 @@ _ARTEFACT = re.compile(r"\[(?:bookmark|image|footnote|endnote|comment|pagebreak|
 _ORG_SUFFIX = r"(?:人民政府|委员会|管理局|局|厅|委|办公室|办|政府|院|中心|部|署|所|站|队|处|会)"
 _SIGNATURE = re.compile(rf"^(?:中共)?[{CJK}（）()]{{1,30}}{_ORG_SUFFIX}(?:党组|党委)?$")
 _TITLE_WORDS = re.compile(r"报告|总结|情况|工作要点")
+_REPORT_TYPE = re.compile(r"(?:法治政府建设|依法行政|法治建设)[^，。]{0,12}(?:报告|总结)$")  # a title without a year
 _TITLE_AGENCY = re.compile(
     rf"^(?:中共)?(?P<org>[{CJK}（）()]+?{_ORG_SUFFIX})(?:党组|党委)?(?:关于)?(?:\d{{4}})")
 _YEAR = re.compile(r"(20\d{2}|19\d{2})\s*年")
@@ -56,11 +55,10 @@ _LINK_CONTINUATION = re.compile(r"[\w=&%.\-/?#+~]*=[\w=&%.\-/?#+~]*")
 _TITLE_WINDOW = 12
 _FIELDS = ("metadata", "date")
 
-# Full-width letters, digits and symbols, and wide spaces, with their ASCII forms.
 _WIDE = dict(zip("\u3000\xa0\u2002\u2003\u2009\t．％＋－／＝＜＞＃＆＊＠［］＿", "      .%+-/=<>#&*@[]_"))
 _WIDE.update({chr(c): chr(c - 0xFEE0) for c in (*range(ord("０"), ord("９") + 1), *range(ord("Ａ"), ord("Ｚ") + 1),
                                                *range(ord("ａ"), ord("ｚ") + 1))})
-_WIDE_CHAR = re.compile("[" + re.escape("".join(_WIDE)) + "]")
+_WIDE_CHAR = re.compile("[" + re.escape("".join(_WIDE)) + "]")  # full-width forms and wide spaces
 _INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad"  # zero-width characters and the soft hyphen
 _ZERO_WIDTH = re.compile(f"[{_INVISIBLE}]")
 # Each rule opens with the character it rewrites, then looks behind (``:(?<=\d:)``): a pattern
@@ -77,7 +75,6 @@ _SPACES = re.compile(r"[ \f\v]+")
 @dataclass(frozen=True)
 class Cleaned:
     """The cleaned text, what was removed, and the metadata read on the way.
-
     ``line_numbers[i]`` is the line of the input text (1-based) that line ``i`` of ``text``
     came from, so later stages can point their own records back into the input.
     ``addressee`` is whom the report is addressed to (``县委、县政府``), without the colon.
@@ -263,9 +260,13 @@ def _find_title(lines: list[str], kinds: list[Optional[str]], body: list[int]) -
             continue
         if any(e in line for e in SENTENCE_END_CHARS):
             return None
-        if len(line) <= 80 and _TITLE_WORDS.search(line) and (n < 3 or _YEAR.search(line)) \
+        if len(line) <= 80 and _TITLE_WORDS.search(line) and (n < 3 or _YEAR.search(line) or _REPORT_TYPE.search(line)) \
                 and not line.endswith(("：", ":")) and heading_level(line) is None:
             kinds[i] = "title"
+            if n and body[n - 1] == i - 1 and not _TITLE_AGENCY.match(line) and len(lines[i - 1]) <= 40 \
+                    and (_SIGNATURE.match(lines[i - 1]) or _TITLE_AGENCY.match(lines[i - 1])):
+                kinds[i - 1] = "title"  # 西安市市场监督管理局 / 2023年…报告: a title on two lines
+                return lines[i - 1] + line
             return line
     return None
 
@@ -387,7 +388,6 @@ def _find_signed(lines: list[str], kinds: list[Optional[str]]) -> Optional[str]:
 
 def reported_year(title: Optional[str], text: str, published: Optional[str]) -> Optional[int]:
     """The year a report covers: from its title, else its opening lines, else published − 1.
-
     >>> reported_year("某局2022年度法治政府建设情况报告", "", "2023-03-31")
     2022
     >>> reported_year(None, "2024年，在市委的领导下……", None)

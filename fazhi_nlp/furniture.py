@@ -62,8 +62,7 @@ META_KEYS = (
     "主题分类|体裁分类|组配分类|信息分类|服务对象|所属主题|所属类目|所属机构|机构名称|责任部门|主题词|主题|体裁|关键词|关键字|签发人|"
     "作者|编辑|责任编辑|审核|审校|供稿|摄影|文章作者|录入|标题|名称|文件名称"
 )
-# Table cells often space a key out to align it ("索 引 号", "标　　题").
-_KEYS = "|".join(r"\s?".join(key) for key in META_KEYS.split("|"))
+_KEYS = "|".join(r"\s?".join(key) for key in META_KEYS.split("|"))  # spaced out in tables: 索 引 号
 # A field name of a metadata table by its shape: two characters and a field suffix (机构分类, 公文类型).
 _KEY_SHAPE = rf"[{CJK}]{{2}}(?:分类|类别|类型|日期|编号|文号|字号|状态)"
 _META_LINE = re.compile(rf"^【?(?:{_KEYS})】?\s*(?:[:：]|\s|$)")
@@ -93,7 +92,7 @@ _HOME = re.compile(r"网站首页|首页|主页")
 _CRUMB_SEPARATORS = re.compile(r"\s*(?:>>|->|>|»|›|→)\s*")
 
 _DATE = r"\d{4}\s*[-/.]\s*\d{1,2}\s*[-/.]\s*\d{1,2}|\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日"
-_TIME = r"\d{1,2}:\d{2}(?::\d{2})?"
+_TIME = r"(?:\d{1,2}:\d{2}(?::\d{2})?|\d{1,2}\s*时\s*\d{1,2}\s*分)"
 _DATE_TOKEN = rf"(?:{_DATE}|{_TIME}|\d{{2}}[/-]\d{{2}}|星期[一二三四五六日天])"
 _DATE_LINE = re.compile(rf"^[（(\[【]?\s*{_DATE_TOKEN}(?:\s*{_DATE_TOKEN})*\s*[）)\]】]?$")
 _FULL_DATE = re.compile(_DATE)
@@ -146,6 +145,8 @@ _ORG_SUFFIX = r"(?:委员会|人民政府|政府|党工委|工委|管委会|党�
 _ORG = rf"(?:中共)?[{CJK}（）()]{{0,24}}?{_ORG_SUFFIX}"
 _ADDRESSEE = re.compile(rf"^{_ORG}(?:\s*[、，,]\s*{_ORG})*\s*[:：]$")
 _ADDRESSEES = re.compile(rf"^{_ORG}(?:\s*[、，,]\s*{_ORG})+$")
+_TITLES = r"(?:各位)?(?:副?主任|委员|代表|副?主席|常委|秘书长)"  # a report read to a congress: 主任、各位副主任、各位委员：
+_SALUTATION = re.compile(rf"^{_TITLES}(?:\s*[、，,]\s*{_TITLES})*\s*[:：]$")
 _ORG_TOKEN = re.compile(rf"^{_ORG}$|^[{CJK}]{{2,30}}(?:网站|政府网|政务网)$")
 _FIELD_TOKEN = re.compile(rf"^(?:{_KEYS})\s*[:：]\S{{0,30}}$")
 _KEY_TOKEN = re.compile(rf"^【?(?:{_KEYS})\s*[:：]$")
@@ -244,7 +245,7 @@ def edge_kind(line: str) -> Optional[str]:
 def is_addressee(line: str) -> bool:
     """A short line of organisation names ending in a colon (``县委、县政府：``), or two or
     more names joined by ``、`` (the colon lost)."""
-    return len(line) <= 50 and bool(_ADDRESSEE.match(line) or _ADDRESSEES.match(line))
+    return len(line) <= 50 and bool(_ADDRESSEE.match(line) or _ADDRESSEES.match(line) or _SALUTATION.match(line))
 
 
 def toolbar_widgets(lines: list[str], kinds: list[Optional[str]]) -> list[Optional[str]]:

@@ -306,3 +306,33 @@ def test_air_quality_box_welcome_banner_and_run_in_times_are_furniture():
     cleaned = clean_page(page)
     assert cleaned.text == "2019年，我市坚持依法行政，全面推进法治政府建设。"
     assert cleaned.addressee == "省政府、市委、市人大"
+
+
+def test_title_on_two_lines_a_menu_above_a_title_without_a_year_and_a_congress_salutation():
+    # openings of collected pages v13 (西安), u06 (双江) and r04 (朝阳区, a report read to the
+    # district congress's standing committee)
+    two_lines = clean_page("西安市市场监督管理局\n2023年法治政府建设工作报告\n\n一、加强组织领导\n"
+                           "局党委专题研究法治建设工作4次。")
+    assert two_lines.title == "西安市市场监督管理局2023年法治政府建设工作报告"
+    assert two_lines.agency == "西安市市场监督管理局"
+    assert two_lines.text == "一、加强组织领导\n局党委专题研究法治建设工作4次。"
+    menu = ["双江县人民政府", "返回首页", "政府信息公开", "政府信息公开指南", "政策文件", "依申请公开"]
+    body = ["2022年，县教育体育局深入贯彻习近平法治思想。", "一、2022年推进法治政府建设主要举措和成效"]
+    under_menu = clean_page("\n".join(menu + ["双江自治县教育体育局法治政府建设情况报告", "• 2023年01月27日 16时47分"]
+                                      + body))
+    assert under_menu.title == "双江自治县教育体育局法治政府建设情况报告"
+    assert under_menu.text.split("\n") == body
+    assert {r.text for r in under_menu.removed} >= set(menu)
+    speech = clean_page("朝阳区人民政府关于2020年法治政府建设工作情况的报告\n主任、各位副主任、各位委员：\n"
+                        "现在，我代表区政府报告2020年法治政府建设工作情况，请予审议。")
+    assert speech.addressee == "主任、各位副主任、各位委员"
+    assert speech.text == "现在，我代表区政府报告2020年法治政府建设工作情况，请予审议。"
+
+
+def test_a_two_line_title_needs_an_agency_line_right_above_a_title_without_one():
+    # an organisation line above a title that names its own agency stays where it was
+    cleaned = clean_page("某区人民政府\n某区司法局2023年法治政府建设年度报告\n2023年，区司法局推进依法行政。")
+    assert cleaned.title == "某区司法局2023年法治政府建设年度报告"
+    # a sentence line above a title is never taken into it
+    kept = clean_page("区政府召开常务会议。\n2023年法治政府建设工作报告\n2023年，区司法局推进依法行政。")
+    assert "区政府召开常务会议。" in kept.text.split("\n")
