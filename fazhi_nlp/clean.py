@@ -45,7 +45,8 @@ _ARTEFACT = re.compile(r"\[(?:bookmark|image|footnote|endnote|comment|pagebreak|
 _ORG_SUFFIX = r"(?:人民政府|委员会|管理局|局|厅|委|办公室|办|政府|院|中心|部|署|所|站|队|处|会)"
 _SIGNATURE = re.compile(rf"^(?:中共)?[{CJK}（）()]{{1,30}}{_ORG_SUFFIX}(?:党组|党委)?$")
 _TITLE_WORDS = re.compile(r"报告|总结|情况|工作要点")
-_REPORT_TYPE = re.compile(r"(?:法治政府建设|依法行政|法治建设)[^，。]{0,12}(?:报告|总结)$")  # a title without a year
+_ORG_START = re.compile(rf"(?!法治|依法|关于)[{CJK}（）()]{{2,30}}?{_ORG_SUFFIX}")
+_REPORT_TYPE = re.compile(rf"{_ORG_START.pattern}(?:关于)?(?:法治政府建设|依法行政|法治建设)[^，。]{{0,12}}(?:报告|总结)$")
 _TITLE_AGENCY = re.compile(
     rf"^(?:中共)?(?P<org>[{CJK}（）()]+?{_ORG_SUFFIX})(?:党组|党委)?(?:关于)?(?:\d{{4}})")
 _YEAR = re.compile(r"(20\d{2}|19\d{2})\s*年")
@@ -178,16 +179,9 @@ def clean_page(text: str) -> Cleaned:
             kept_numbers.append(number)
 
     meta_pieces = [p for cut in pieces.values() for k, p in cut if k == "metadata"]
-    return Cleaned(
-        text="\n".join(kept),
-        removed=tuple(sorted(removed, key=lambda r: r.line)),
-        title=title,
-        agency=_find_agency(lines, kinds, title),
-        published=_find_published(lines, kinds, meta_pieces),
-        signed=_find_signed(lines, kinds),
-        line_numbers=tuple(kept_numbers),
-        addressee=addressee,
-    )
+    return Cleaned(text="\n".join(kept), removed=tuple(sorted(removed, key=lambda r: r.line)), title=title,
+                   agency=_find_agency(lines, kinds, title), published=_find_published(lines, kinds, meta_pieces),
+                   signed=_find_signed(lines, kinds), line_numbers=tuple(kept_numbers), addressee=addressee)
 
 
 def _cut_leading_furniture(lines: list[str], kinds: list[Optional[str]]) -> dict[int, list[tuple[str, str]]]:
@@ -252,6 +246,13 @@ def _mark_meta_values(lines: list[str], kinds: list[Optional[str]]) -> None:
             kinds[i] = "metadata"
 
 
+def _names_report(line: str, dated: bool = False) -> bool:
+    """A short line naming a report (with a year when ``dated``): no sentence, heading or field."""
+    return (len(line) <= 80 and bool(_TITLE_WORDS.search(line)) and not line.endswith(("：", ":"))
+            and heading_level(line) is None and not any(e in line for e in SENTENCE_END_CHARS)
+            and (not dated or bool(_YEAR.search(line))))
+
+
 def _find_title(lines: list[str], kinds: list[Optional[str]], body: list[int]) -> Optional[str]:
     """The first short body line before the text proper that names a report."""
     for n, i in enumerate(body[:_TITLE_WINDOW]):
@@ -260,11 +261,12 @@ def _find_title(lines: list[str], kinds: list[Optional[str]], body: list[int]) -
             continue
         if any(e in line for e in SENTENCE_END_CHARS):
             return None
-        if len(line) <= 80 and _TITLE_WORDS.search(line) and (n < 3 or _YEAR.search(line) or _REPORT_TYPE.search(line)) \
-                and not line.endswith(("：", ":")) and heading_level(line) is None:
+        if _names_report(line) and (_YEAR.search(line) or (n < 3 or _REPORT_TYPE.match(line)) and not any(
+                _names_report(lines[j], dated=True) for j in body[n + 1:n + 4])):  # a dated title just below wins
             kinds[i] = "title"
-            if n and body[n - 1] == i - 1 and not _TITLE_AGENCY.match(line) and len(lines[i - 1]) <= 40 \
-                    and (_SIGNATURE.match(lines[i - 1]) or _TITLE_AGENCY.match(lines[i - 1])):
+            head = lines[i - 1].removesuffix("关于") if n and body[n - 1] == i - 1 else ""
+            if not _ORG_START.match(line) and len(head) <= 40 and not _ANY_DATE.search(head) \
+                    and (_SIGNATURE.match(head) or _TITLE_AGENCY.match(head)):
                 kinds[i - 1] = "title"  # 西安市市场监督管理局 / 2023年…报告: a title on two lines
                 return lines[i - 1] + line
             return line
@@ -380,10 +382,8 @@ def _find_published(lines: list[str], kinds: list[Optional[str]], pieces: list[s
 
 
 def _find_signed(lines: list[str], kinds: list[Optional[str]]) -> Optional[str]:
-    for i, k in enumerate(kinds):
-        if k == "signed_date" and _ANY_DATE.search(lines[i]):
-            return _iso(*_ANY_DATE.search(lines[i]).groups())
-    return None
+    dates = (_ANY_DATE.search(lines[i]) for i, k in enumerate(kinds) if k == "signed_date")
+    return next((_iso(*date.groups()) for date in dates if date), None)
 
 
 def reported_year(title: Optional[str], text: str, published: Optional[str]) -> Optional[int]:

@@ -329,10 +329,20 @@ def test_title_on_two_lines_a_menu_above_a_title_without_a_year_and_a_congress_s
     assert speech.text == "现在，我代表区政府报告2020年法治政府建设工作情况，请予审议。"
 
 
-def test_a_two_line_title_needs_an_agency_line_right_above_a_title_without_one():
-    # an organisation line above a title that names its own agency stays where it was
-    cleaned = clean_page("某区人民政府\n某区司法局2023年法治政府建设年度报告\n2023年，区司法局推进依法行政。")
-    assert cleaned.title == "某区司法局2023年法治政府建设年度报告"
-    # a sentence line above a title is never taken into it
-    kept = clean_page("区政府召开常务会议。\n2023年法治政府建设工作报告\n2023年，区司法局推进依法行政。")
-    assert "区政府召开常务会议。" in kept.text.split("\n")
+@pytest.mark.parametrize("page, title", [
+    # an organisation line above a title that names its own agency is not part of it
+    ("某区人民政府\n某区司法局法治政府建设情况报告", "某区司法局法治政府建设情况报告"),
+    # a dated byline above a title is not an agency line
+    ("某区司法局2023年1月5日\n2023年法治政府建设工作报告", "2023年法治政府建设工作报告"),
+    # 关于 closing the first line of a title split in two
+    ("某市人民政府关于\n2023年法治政府建设情况的报告", "某市人民政府关于2023年法治政府建设情况的报告"),
+    # a menu channel or a related link named like a report, above the dated title
+    ("某县人民政府\n政务公开\n政府信息公开\n政策文件\n法治政府建设年度报告\n某局2022年法治政府建设年度报告",
+     "某局2022年法治政府建设年度报告"),
+    ("首页\n通知公告\n工作动态\n某局法治政府建设情况报告\n某局2022年法治政府建设年度报告", "某局2022年法治政府建设年度报告"),
+])
+def test_only_an_agency_line_right_above_a_title_without_one_joins_it(page, title):
+    opening = "2023年，区司法局推进依法行政。"
+    cleaned = clean_page(page + "\n" + opening)
+    assert cleaned.title == title
+    assert cleaned.text == opening
